@@ -1,0 +1,10 @@
+"""NovelCraft: write long Korean web novels with an LLM."""
+
+__version__ = "0.1.0"
+
+
+def connect(workspace=None, *, create: bool = False):
+    """Open a workspace through the one interface every front end uses (DESIGN §2)."""
+    from novelcraft.service import Workspace
+
+    return Workspace.open(workspace, create=create)

@@ -1,0 +1,3 @@
+from novelcraft.cli import main
+
+main()

@@ -1,0 +1,186 @@
+"""Story Bible YAML: strict import with file:line errors, canonical export (DESIGN §4).
+
+Import composes the YAML node tree first so every key keeps its line, then validates with the
+pydantic models; an error names the file, the line and the field path. Export writes the
+canonical form: keys in model order, block style, no aliases, unicode kept, empty optional
+fields omitted, one trailing newline. For a canonical file F, export(import(F)) == F.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from novelcraft.errors import BadInput, NotFound
+from novelcraft.models import Bible
+
+Path_ = tuple[str | int, ...]
+
+# A bible larger than this is not a bible (the dashboard upload uses the same limit).
+MAX_BIBLE_BYTES = 2 * 1024 * 1024
+
+
+def format_path(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(root)"
+
+
+class _Located:
+    """YAML data plus the line of every key and list item, addressed by path."""
+
+    def __init__(self, source: str, text: str):
+        self.source = source
+        self.lines: dict[Path_, int] = {}
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise BadInput(f"{source}: the bible is empty")
+            self._index(node, ())
+            self.data = loader.construct_document(node)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = f"{source}:{mark.line + 1}" if mark else source
+            problem = exc.problem or exc.context or "invalid YAML"
+            raise BadInput(f"{where}: invalid YAML: {problem}") from None
+        except yaml.YAMLError as exc:
+            raise BadInput(f"{source}: invalid YAML: {exc}") from None
+        finally:
+            loader.dispose()
+
+    def _index(self, node: yaml.Node, path: Path_) -> None:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    raise BadInput(
+                        f"{self.source}:{line}: {format_path((*path, key))}: duplicate key "
+                        f"(first at line {seen[key]})"
+                    )
+                seen[key] = line
+                self.lines[(*path, key)] = line
+                self._index(value_node, (*path, key))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._index(item, (*path, i))
+
+    def line_of(self, path: Path_) -> int:
+        """The line of the deepest part of `path` the file has (a missing key: its parent)."""
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in self.lines:
+                return self.lines[path[:cut]]
+        return 1
+
+    def fail(self, path: Path_, message: str) -> BadInput:
+        return BadInput(f"{self.source}:{self.line_of(path)}: {format_path(path)}: {message}")
+
+
+def _pydantic_message(err: dict) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required field is missing"
+    msg = err["msg"].removeprefix("Value error, ")
+    if "input" in err and kind not in ("model_type", "dict_type"):
+        msg += f" (got {err['input']!r})"
+    return msg
+
+
+def parse_bible(text: str, source: str = "<bible>") -> Bible:
+    """Validate bible YAML text; raise BadInput naming source:line: field on any problem."""
+    if not text.strip():
+        raise BadInput(f"{source}: the bible is empty")
+    located = _Located(source, text)
+    if not isinstance(located.data, dict):
+        kind = type(located.data).__name__
+        raise BadInput(f"{source}:1: the bible must be a mapping of keys, not a {kind}")
+    try:
+        bible = Bible.model_validate(located.data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise located.fail(tuple(err["loc"]), _pydantic_message(err)) from None
+    problems = bible.problems()
+    if problems:
+        path, message = problems[0]
+        raise located.fail(path, message)
+    return bible
+
+
+def read_bible_file(path: Path | str) -> Bible:
+    path = Path(path)
+    if not path.exists():
+        raise NotFound(f"{path}: no such file")
+    if path.is_dir():
+        raise BadInput(f"{path}: is a directory, not a bible file")
+    data = path.read_bytes()
+    if len(data) > MAX_BIBLE_BYTES:
+        raise BadInput(f"{path}: {len(data):,} bytes is too large for a bible")
+    return parse_bible(decode_text(data, str(path)), str(path))
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Strict UTF-8 (a BOM is allowed); the error names the line of the first bad byte."""
+    if b"\x00" in data:
+        raise BadInput(f"{source}: binary data, not a text file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BadInput(f"{source}:{line}: not UTF-8 text (byte {exc.start})") from None
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+def _prune(value: Any) -> Any:
+    """Drop empty optional values so the canonical file holds only what the author set."""
+    if isinstance(value, dict):
+        pruned = {k: _prune(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in ("", None, [], {})}
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+class _CanonicalDumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Indent list items under their key; PyYAML's default puts them at the key's column.
+        return super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_CanonicalDumper.add_representer(str, _represent_str)
+
+
+def dump_bible(bible: Bible) -> str:
+    data = _prune(bible.model_dump(mode="json", by_alias=True))
+    data["format"] = bible.format
+    ordered = {"format": data.pop("format"), **data}
+    text = yaml.dump(
+        ordered,
+        Dumper=_CanonicalDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1_000_000,
+        indent=2,
+    )
+    # PyYAML ends a document with one newline; only a value that itself ends in blank lines
+    # (a `|+` block) makes more, and trimming those would change the value.
+    return text

@@ -1,0 +1,51 @@
+"""Command-line entry point: every failure is one line on stderr and an exit code (DESIGN §11)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from novelcraft.cli import bible_cmds, episode_cmds, workspace_cmds
+from novelcraft.cli.app import cli
+from novelcraft.errors import NovelcraftError
+
+for module in (workspace_cmds, bible_cmds, episode_cmds):
+    module.register(cli)
+
+try:  # the metrics command group arrives with its own module
+    from novelcraft.cli import check_cmd
+except ImportError:  # pragma: no cover - only while the module does not exist yet
+    check_cmd = None
+if check_cmd is not None:
+    check_cmd.register(cli)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"novelcraft: error: {message}", err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        code = cli.main(args=argv, prog_name="novelcraft", standalone_mode=False)
+    except NovelcraftError as exc:
+        _fail(str(exc), exc.exit_code)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        sys.exit(2)
+    except click.UsageError as exc:
+        _fail(exc.format_message().splitlines()[0], 2)
+    except click.ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except click.exceptions.Abort:
+        _fail("aborted", 1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as exc:  # a bug: still one line, never a traceback
+        _fail(f"internal error: {type(exc).__name__}: {exc}", 1)
+    sys.exit(code if isinstance(code, int) else 0)

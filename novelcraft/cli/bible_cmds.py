@@ -1,0 +1,81 @@
+"""Projects and Story Bible commands: projects, bible import, bible export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from novelcraft.cli.app import AppContext, pass_app
+from novelcraft.cli.common import open_workspace, write_file_atomically
+from novelcraft.cli.output import print_json, print_table
+from novelcraft.errors import BadInput
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@pass_app
+def projects(app: AppContext, as_json: bool) -> None:
+    """List the workspace's projects."""
+    with open_workspace(app) as ws:
+        found = ws.list_projects()
+    if as_json:
+        print_json([p.model_dump(include={"slug", "name", "genre", "episodes"}) for p in found])
+        return
+    if not found:
+        click.echo("no projects yet (`novelcraft bible import FILE` or `novelcraft bootstrap`)")
+        return
+    print_table(
+        ["slug", "name", "genre", "episodes", "last activity"],
+        [
+            [
+                p.slug,
+                p.name,
+                p.genre,
+                p.episodes,
+                p.last_activity.strftime("%Y-%m-%d %H:%M") if p.last_activity else "",
+            ]
+            for p in found
+        ],
+    )
+
+
+@click.group()
+def bible() -> None:
+    """Import and export Story Bibles (YAML)."""
+
+
+@bible.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--slug", default=None, help="Slug for the new project (default: from its name).")
+@click.option("--into", default=None, metavar="SLUG",
+              help="Replace the bible of this existing project instead (episodes are kept).")
+@pass_app
+def bible_import(app: AppContext, file: Path, slug: str | None, into: str | None) -> None:
+    """Create a project from a Story Bible file; prints the project slug."""
+    if slug and into:
+        raise BadInput("--slug and --into cannot be used together")
+    from novelcraft.bible import read_bible_file
+
+    read_bible_file(file)  # validate before touching (or creating) the workspace
+    with open_workspace(app, create=True) as ws:
+        click.echo(ws.import_bible(file, slug=slug, into=into))
+
+
+@bible.command("export")
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None)
+@pass_app
+def bible_export(app: AppContext, slug: str, output: Path | None) -> None:
+    """Write a project's Story Bible in canonical form (stdout or -o FILE)."""
+    with open_workspace(app) as ws:
+        text = ws.export_bible(slug)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_file_atomically(output, text)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(projects)
+    cli.add_command(bible)

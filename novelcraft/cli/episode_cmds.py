@@ -1,0 +1,86 @@
+"""Episode reading commands: episodes, show."""
+
+from __future__ import annotations
+
+import click
+
+from novelcraft.cli.app import AppContext, pass_app
+from novelcraft.cli.common import open_workspace
+from novelcraft.cli.output import print_json, print_table
+
+_PASSED = {True: "✅", False: "⚠️", None: "-"}
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@pass_app
+def episodes(app: AppContext, slug: str, as_json: bool) -> None:
+    """List a project's episodes."""
+    with open_workspace(app) as ws:
+        found = ws.list_episodes(slug)
+    if as_json:
+        print_json(
+            [
+                e.model_dump(include={"episode_number", "title", "status", "length", "passed"})
+                for e in found
+            ]
+        )
+        return
+    if not found:
+        click.echo(f"{slug}: no episodes yet")
+        return
+    print_table(
+        ["#", "title", "status", "length", "guard", "stale"],
+        [
+            [
+                e.episode_number,
+                e.title,
+                e.status,
+                f"{e.length:,}",
+                _PASSED[e.passed],
+                "stale" if e.context_stale else "",
+            ]
+            for e in found
+        ],
+    )
+
+
+@click.command()
+@click.argument("slug")
+@click.argument("episode", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@pass_app
+def show(app: AppContext, slug: str, episode: int, as_json: bool) -> None:
+    """Show one episode: its text, summary and events."""
+    with open_workspace(app) as ws:
+        found = ws.get_episode(slug, episode)
+        events = ws.episode_events(slug, episode)
+    if as_json:
+        print_json(
+            {
+                "episode_number": found.episode_number,
+                "title": found.title,
+                "status": found.status,
+                "content": found.content,
+                "summary": found.summary,
+                "outline": found.outline.model_dump() if found.outline else None,
+                "events": [e.model_dump() for e in events],
+            }
+        )
+        return
+    click.echo(f"# {found.episode_number}화 {found.title}".rstrip())
+    click.echo(f"status: {found.status}  length: {found.length:,}  revision: {found.revision}")
+    if found.summary:
+        click.echo(f"summary: {found.summary}")
+    click.echo("")
+    click.echo(found.content)
+    if events:
+        click.echo("")
+        for event in events:
+            click.echo(f"- [{event.event_type}] {event.description}")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(episodes)
+    cli.add_command(show)

@@ -1,0 +1,72 @@
+"""Workspace commands: init, backup, restore, demo."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from novelcraft.backup import restore_backup
+from novelcraft.bible import parse_bible
+from novelcraft.cli.app import AppContext, pass_app
+from novelcraft.cli.common import open_workspace
+from novelcraft.workspace import WorkspacePaths
+
+
+def sample_bible_text() -> str:
+    return resources.files("novelcraft").joinpath("data/sample_bible.yaml").read_text("utf-8")
+
+
+@click.command()
+@pass_app
+def init(app: AppContext) -> None:
+    """Create a workspace (folder, settings, database)."""
+    existed = WorkspacePaths(app.workspace).exists()
+    with open_workspace(app, create=True) as ws:
+        state = "already exists" if existed else "created"
+        click.echo(f"workspace {state}: {ws.paths.root}")
+
+
+@click.command()
+@click.option("-o", "--output", "dest", type=click.Path(path_type=Path), default=None,
+              help="Folder to put the backup in (default: the workspace's backups/).")
+@pass_app
+def backup(app: AppContext, dest: Path | None) -> None:
+    """Write a timestamped, self-contained backup of the workspace."""
+    with open_workspace(app) as ws:
+        click.echo(str(ws.backup(dest)))
+
+
+@click.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@pass_app
+def restore(app: AppContext, source: Path) -> None:
+    """Restore a backup folder into a new or empty workspace."""
+    manifest = restore_backup(source, app.workspace)
+    tables = manifest.get("tables", {})
+    click.echo(
+        f"restored {source} into {app.workspace}: {tables.get('projects', 0)} projects, "
+        f"{tables.get('episodes', 0)} episodes"
+    )
+
+
+@click.command()
+@click.option("--episodes", "episode_count", type=click.IntRange(min=0), default=3)
+@click.option("--no-serve", is_flag=True, help="Do not start the dashboard afterwards.")
+@pass_app
+def demo(app: AppContext, episode_count: int, no_serve: bool) -> None:
+    """Set up a demo workspace with the sample Story Bible."""
+    bible = parse_bible(sample_bible_text(), "sample_bible.yaml")
+    with open_workspace(app, create=True) as ws:
+        existing = {p.name: p.slug for p in ws.list_projects()}
+        slug = existing.get(bible.project.name) or ws.create_project(bible)
+        click.echo(f"demo workspace: {ws.paths.root}")
+        click.echo(f"sample project: {slug} ({bible.project.name})")
+        for project in ws.list_projects():
+            click.echo(f"  {project.slug}: {project.episodes} episodes")
+
+
+def register(cli: click.Group) -> None:
+    for command in (init, backup, restore, demo):
+        cli.add_command(command)

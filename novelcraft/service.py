@@ -1,0 +1,163 @@
+"""The Workspace facade: the one interface the CLI, dashboard and notebooks use (DESIGN §2).
+
+Opening a Workspace makes this process the owner of its store: it takes the owner lock,
+opens DuckDB once and applies pending migrations. Close it (or use `with`) to hand it back.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from novelcraft import bible as bible_io
+from novelcraft.errors import BadInput
+from novelcraft.models import Bible, Episode, EpisodeEvent, EpisodeVersion, ProjectSummary
+from novelcraft.settings import Settings
+from novelcraft.slugs import is_valid_slug, slugify, unique_slug
+from novelcraft.store import Store, apply_migrations
+from novelcraft.store import episodes as episode_rows
+from novelcraft.store import projects as project_rows
+from novelcraft.workspace import OwnerLock, WorkspacePaths
+
+DEFAULT_WORKSPACE = "novelcraft-workspace"
+
+
+def workspace_root(root: Path | str | None) -> Path:
+    raw = root or os.environ.get("NOVELCRAFT_HOME") or DEFAULT_WORKSPACE
+    return Path(raw).expanduser().resolve()
+
+
+class Workspace:
+    def __init__(self, paths: WorkspacePaths, lock: OwnerLock, store: Store, settings: Settings):
+        self.paths = paths
+        self.settings = settings
+        self.store = store
+        self._lock = lock
+
+    @classmethod
+    def open(
+        cls, root: Path | str | None = None, *, create: bool = False, command: str | None = None
+    ) -> Workspace:
+        paths = WorkspacePaths(workspace_root(root))
+        if not paths.exists():
+            if not create:
+                raise BadInput(f"no workspace at {paths.root} (run `novelcraft init` first)")
+            paths.create()
+        lock = OwnerLock(paths).acquire(command)
+        try:
+            settings = paths.load_settings()
+            store = Store(paths.database)
+            try:
+                apply_migrations(store)
+            except BaseException:
+                store.close()
+                raise
+        except BaseException:
+            lock.release()
+            raise
+        return cls(paths, lock, store, settings)
+
+    def close(self) -> None:
+        self.store.close()
+        self._lock.release()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- projects and bibles ------------------------------------------------------------
+
+    def list_projects(self) -> list[ProjectSummary]:
+        return project_rows.list_projects(self.store)
+
+    def project_id(self, slug: str) -> int:
+        return project_rows.project_id(self.store, slug)
+
+    def create_project(self, bible: Bible, *, slug: str | None = None) -> str:
+        taken = project_rows.slugs(self.store)
+        if slug is not None:
+            if not is_valid_slug(slug):
+                raise BadInput(f"invalid slug {slug!r}: use lowercase letters, digits and -")
+            if slug in taken:
+                raise BadInput(f"project {slug!r} already exists")
+        else:
+            slug = unique_slug(slugify(bible.project.name), taken)
+        with self.store.transaction() as cur:
+            project_rows.insert_project(cur, slug, bible)
+        return slug
+
+    def import_bible(
+        self, source: Path | str, *, slug: str | None = None, into: str | None = None
+    ) -> str:
+        """Create a project from a bible file, or replace the bible of project `into`."""
+        bible = bible_io.read_bible_file(source)
+        if into is None:
+            return self.create_project(bible, slug=slug)
+        self.replace_bible(into, bible)
+        return into
+
+    def replace_bible(self, slug: str, bible: Bible) -> None:
+        pid = self.project_id(slug)
+        with self.store.transaction() as cur:
+            project_rows.update_project_info(cur, pid, bible.project)
+            project_rows.write_bible_children(cur, pid, bible)
+
+    def get_bible(self, slug: str) -> Bible:
+        return project_rows.load_bible(self.store, slug)
+
+    def export_bible(self, slug: str) -> str:
+        return bible_io.dump_bible(self.get_bible(slug))
+
+    def delete_project(self, slug: str) -> None:
+        pid = self.project_id(slug)
+        with self.store.transaction() as cur:
+            project_rows.delete_project(cur, pid)
+
+    # --- episodes -----------------------------------------------------------------------
+
+    def list_episodes(
+        self, slug: str, *, offset: int = 0, limit: int | None = None
+    ) -> list[Episode]:
+        return episode_rows.list_episodes(
+            self.store, self.project_id(slug), offset=offset, limit=limit
+        )
+
+    def count_episodes(self, slug: str) -> int:
+        return episode_rows.count_episodes(self.store, self.project_id(slug))
+
+    def get_episode(self, slug: str, number: int) -> Episode:
+        return episode_rows.get_episode(self.store, self.project_id(slug), number, slug)
+
+    def create_episode(self, slug: str, number: int, **fields) -> Episode:
+        return episode_rows.create_episode(self.store, self.project_id(slug), number, **fields)
+
+    def save_episode(
+        self, slug: str, number: int, content: str, *, expected_revision: int, **fields
+    ) -> Episode:
+        return episode_rows.save_content(
+            self.store,
+            self.project_id(slug),
+            number,
+            content,
+            expected_revision=expected_revision,
+            **fields,
+        )
+
+    def delete_episode(self, slug: str, number: int) -> None:
+        episode_rows.delete_episode(self.store, self.project_id(slug), number)
+
+    def episode_versions(self, slug: str, number: int) -> list[EpisodeVersion]:
+        return episode_rows.versions(self.store, self.get_episode(slug, number).id)
+
+    def episode_events(self, slug: str, number: int) -> list[EpisodeEvent]:
+        return episode_rows.events(self.store, self.get_episode(slug, number).id)
+
+    # --- backups ------------------------------------------------------------------------
+
+    def backup(self, dest: Path | str | None = None) -> Path:
+        from novelcraft.backup import write_backup
+
+        return write_backup(self, Path(dest) if dest else self.paths.backups)
+

@@ -1,0 +1,122 @@
+"""Workspace settings: `novelcraft.toml`, every key with a default.
+
+Settings are pydantic models with `extra="forbid"` so a misspelt key is reported instead of
+silently ignored. `render_settings_toml` writes the defaults for `novelcraft init`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from novelcraft.errors import BadInput
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GenerationSettings(_Section):
+    target_length: int = 8000
+    min_length: int = 7000
+    max_length: int = 9000
+    min_scenes: int = 3
+    max_retries: int = 2
+    with_editor: bool = True
+    # The edit pass may not move the length more than this share (DESIGN §6).
+    edit_max_length_change: float = 0.15
+
+
+class MetricSettings(_Section):
+    avg_sentence_length_min: float = 15.0
+    avg_sentence_length_max: float = 35.0
+    dialogue_ratio_min: float = 0.40
+    dialogue_ratio_max: float = 0.60
+    explanation_density_max: float = 0.05
+    repetition_rate_max: float = 0.03
+    repetition_span: int = 12
+    repeated_4grams_max: int = 0
+    voice_allowed_share_min: float = 0.5
+    hook_phrases: list[str] = Field(
+        default_factory=lambda: ["그때", "순간", "하지만", "그런데", "설마", "누군가", "정체"]
+    )
+
+
+class BackendSettings(_Section):
+    default: str = "offline"
+    model: str = ""
+    concurrency: int = 2
+    openai_base_url: str = "http://127.0.0.1:8000/v1"
+    openai_key_env: str = "OPENAI_API_KEY"
+    codex_binary: str = "codex"
+
+
+class ContextSettings(_Section):
+    budget_chars: int = 12000
+
+
+class QueueSettings(_Section):
+    workers: int = 2
+    outage_patience_seconds: int = 600
+    heartbeat_stale_seconds: int = 120
+
+
+class BackupSettings(_Section):
+    # Weekly on Sunday at 03:00 by default (week-5 seed, D34).
+    day_of_week: int = 0
+    hour: int = 3
+    minute: int = 0
+    keep: int = 4
+
+
+class Settings(_Section):
+    generation: GenerationSettings = Field(default_factory=GenerationSettings)
+    metrics: MetricSettings = Field(default_factory=MetricSettings)
+    backend: BackendSettings = Field(default_factory=BackendSettings)
+    context: ContextSettings = Field(default_factory=ContextSettings)
+    queue: QueueSettings = Field(default_factory=QueueSettings)
+    backup: BackupSettings = Field(default_factory=BackupSettings)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read `novelcraft.toml`; a missing file means all defaults."""
+    if not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"{path}: invalid TOML: {exc}") from None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        raise BadInput(f"{path}: {key}: {err['msg']}") from None
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def render_settings_toml(settings: Settings | None = None) -> str:
+    settings = settings or Settings()
+    lines = ["# NovelCraft workspace settings. Every key is optional; these are the defaults."]
+    for section, model in settings:
+        lines.append("")
+        lines.append(f"[{section}]")
+        for key, value in model:
+            lines.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"

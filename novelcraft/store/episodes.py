@@ -1,0 +1,184 @@
+"""Episodes and their versions, with optimistic locking on every save.
+
+Each save carries the `revision` the writer last saw; the UPDATE only matches that revision,
+so a writer that lost a race (another tab, a batch job) is refused instead of overwriting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from novelcraft.errors import BadInput, NotFound, RevisionConflict
+from novelcraft.models import Episode, EpisodeEvent, EpisodeVersion, Outline, VersionKind
+from novelcraft.store.connection import Store, from_json, to_json
+
+# Listing must not drag 8,000-character texts through the connection.
+_LIST_COLUMNS = (
+    "id, project_id, episode_number, title, status, summary, length, revision, "
+    "context_stale, passed, created_at, updated_at"
+)
+
+
+def text_length(text: str) -> int:
+    """Characters excluding whitespace: the unit of the length target (DESIGN §7.1)."""
+    return sum(1 for c in text if not c.isspace())
+
+
+def _episode(row: dict[str, Any]) -> Episode:
+    data = dict(row)
+    if "outline" in data:
+        raw = from_json(data.pop("outline"))
+        data["outline"] = Outline.model_validate(raw) if raw else None
+    return Episode(**data)
+
+
+def _check_number(number: int) -> None:
+    if number < 1:
+        raise BadInput(f"episode number must be 1 or more (got {number})")
+
+
+def list_episodes(
+    store: Store, pid: int, *, offset: int = 0, limit: int | None = None
+) -> list[Episode]:
+    sql = f"SELECT {_LIST_COLUMNS} FROM episodes WHERE project_id = ? ORDER BY episode_number"
+    params: list[Any] = [pid]
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    return [_episode(r) for r in store.rows(sql, params)]
+
+
+def count_episodes(store: Store, pid: int) -> int:
+    return store.scalar("SELECT count(*) FROM episodes WHERE project_id = ?", [pid])
+
+
+def get_episode(store: Store, pid: int, number: int, slug: str = "") -> Episode:
+    _check_number(number)
+    row = store.row(
+        f"SELECT {_LIST_COLUMNS}, outline, content FROM episodes "
+        "WHERE project_id = ? AND episode_number = ?",
+        [pid, number],
+    )
+    if row is None:
+        where = f" of {slug!r}" if slug else ""
+        raise NotFound(f"no episode {number}{where}")
+    return _episode(row)
+
+
+def create_episode(
+    store: Store,
+    pid: int,
+    number: int,
+    *,
+    title: str = "",
+    content: str = "",
+    status: str = "draft",
+    outline: Outline | None = None,
+    kind: VersionKind = "user",
+) -> Episode:
+    _check_number(number)
+    with store.transaction() as cur:
+        exists = cur.execute(
+            "SELECT 1 FROM episodes WHERE project_id = ? AND episode_number = ?", [pid, number]
+        ).fetchone()
+        if exists:
+            raise BadInput(f"episode {number} already exists")
+        cur.execute(
+            "INSERT INTO episodes (project_id, episode_number, title, status, outline, content,"
+            " length, revision) VALUES (?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
+            [
+                pid,
+                number,
+                title,
+                status,
+                to_json(outline.model_dump()) if outline else None,
+                content,
+                text_length(content),
+            ],
+        )
+        episode_id = cur.fetchone()[0]
+        if content:
+            _add_version(cur, episode_id, kind, content, "")
+    return get_episode(store, pid, number)
+
+
+def _add_version(cur, episode_id: int, kind: str, content: str, note: str) -> int:
+    cur.execute(
+        "INSERT INTO episode_versions (episode_id, version, kind, content, note) "
+        "SELECT ?, coalesce(max(version), 0) + 1, ?, ?, ? FROM episode_versions "
+        "WHERE episode_id = ? RETURNING version",
+        [episode_id, kind, content, note, episode_id],
+    )
+    return cur.fetchone()[0]
+
+
+def save_content(
+    store: Store,
+    pid: int,
+    number: int,
+    content: str,
+    *,
+    expected_revision: int,
+    kind: VersionKind = "user",
+    note: str = "",
+    status: str | None = None,
+    title: str | None = None,
+) -> Episode:
+    """Store a new text as a new version; refuse it if someone saved since `expected_revision`."""
+    with store.transaction() as cur:
+        cur.execute(
+            "UPDATE episodes SET content = ?, length = ?, revision = revision + 1,"
+            " status = coalesce(?, status), title = coalesce(?, title),"
+            " updated_at = current_timestamp"
+            " WHERE project_id = ? AND episode_number = ? AND revision = ?"
+            " RETURNING id, revision",
+            [content, text_length(content), status, title, pid, number, expected_revision],
+        )
+        updated = cur.fetchone()
+        if updated is None:
+            current = cur.execute(
+                "SELECT revision FROM episodes WHERE project_id = ? AND episode_number = ?",
+                [pid, number],
+            ).fetchone()
+            if current is None:
+                raise NotFound(f"no episode {number}")
+            raise RevisionConflict(
+                f"episode {number} was saved elsewhere (revision {current[0]}, you had "
+                f"{expected_revision}); reload it and apply your change again"
+            )
+        _add_version(cur, updated[0], kind, content, note)
+    return get_episode(store, pid, number)
+
+
+def delete_episode(store: Store, pid: int, number: int) -> None:
+    episode = get_episode(store, pid, number)
+    with store.transaction() as cur:
+        for table in ("episode_versions", "episode_events", "episode_metrics"):
+            cur.execute(f"DELETE FROM {table} WHERE episode_id = ?", [episode.id])
+        cur.execute("DELETE FROM episodes WHERE id = ?", [episode.id])
+
+
+def versions(store: Store, episode_id: int) -> list[EpisodeVersion]:
+    return [
+        EpisodeVersion(**r)
+        for r in store.rows(
+            "SELECT id, episode_id, version, kind, content, note, created_at "
+            "FROM episode_versions WHERE episode_id = ? ORDER BY version",
+            [episode_id],
+        )
+    ]
+
+
+def events(store: Store, episode_id: int) -> list[EpisodeEvent]:
+    return [
+        EpisodeEvent(
+            event_type=r["event_type"],
+            description=r["description"],
+            characters_involved=from_json(r["characters_involved"], []),
+            resolved_in_episode=r["resolved_in_episode"],
+            episode_number=r["episode_number"],
+        )
+        for r in store.rows(
+            "SELECT * FROM episode_events WHERE episode_id = ? ORDER BY id", [episode_id]
+        )
+    ]

@@ -1,0 +1,141 @@
+"""The workspace folder and its single owner (DESIGN §2, §3).
+
+DuckDB lets one process open a database read-write, and its own lock error is a traceback with
+no hint of who holds it. So the owner takes an advisory `flock` on `owner.lock` first and writes
+who it is there; a second would-be owner reads that and gets one line naming the owner. The OS
+drops the lock when the owner dies, so a crashed owner never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from novelcraft.errors import BadInput, WorkspaceBusy
+from novelcraft.settings import Settings, load_settings, render_settings_toml
+
+SETTINGS_FILE = "novelcraft.toml"
+DB_FILE = "novelcraft.duckdb"
+QUEUE_FILE = "queue.sqlite3"
+SERVER_FILE = "server.json"
+LOCK_FILE = "owner.lock"
+SUBDIRS = ("backups", "exports", "prompts")
+
+
+@dataclass(frozen=True)
+class WorkspacePaths:
+    root: Path
+
+    @property
+    def settings(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @property
+    def database(self) -> Path:
+        return self.root / DB_FILE
+
+    @property
+    def queue(self) -> Path:
+        return self.root / QUEUE_FILE
+
+    @property
+    def server(self) -> Path:
+        return self.root / SERVER_FILE
+
+    @property
+    def lock(self) -> Path:
+        return self.root / LOCK_FILE
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def prompts(self) -> Path:
+        return self.root / "prompts"
+
+    def exists(self) -> bool:
+        return self.root.is_dir() and (self.settings.exists() or self.database.exists())
+
+    def create(self) -> None:
+        """Make the folder layout and a settings file with every default written out."""
+        if self.root.exists() and not self.root.is_dir():
+            raise BadInput(f"{self.root}: exists and is not a directory")
+        self.root.mkdir(parents=True, exist_ok=True)
+        for sub in SUBDIRS:
+            (self.root / sub).mkdir(exist_ok=True)
+        if not self.settings.exists():
+            self.settings.write_text(render_settings_toml(), encoding="utf-8")
+
+    def load_settings(self) -> Settings:
+        return load_settings(self.settings)
+
+
+def describe_owner(paths: WorkspacePaths) -> str:
+    """Who holds the workspace, from what the owner wrote down (pid, command, server URL)."""
+    info: dict = {}
+    try:
+        info = json.loads(paths.lock.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        pass
+    parts = [f"pid {info.get('pid', '?')}"]
+    if info.get("command"):
+        parts.append(f"running `{info['command']}`")
+    try:
+        server = json.loads(paths.server.read_text(encoding="utf-8"))
+        if server.get("url") and server.get("pid") == info.get("pid"):
+            parts.append(f"serving {server['url']}")
+    except (OSError, ValueError):
+        pass
+    return ", ".join(parts)
+
+
+class OwnerLock:
+    """An exclusive, process-wide claim on a workspace, released on close or process death."""
+
+    def __init__(self, paths: WorkspacePaths):
+        self.paths = paths
+        self._fd: int | None = None
+
+    def acquire(self, command: str | None = None) -> OwnerLock:
+        fd = os.open(self.paths.lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise WorkspaceBusy(
+                f"workspace {self.paths.root} is in use by {describe_owner(self.paths)}; "
+                "stop it or use its server"
+            ) from None
+        record = {
+            "pid": os.getpid(),
+            "command": command or " ".join(["novelcraft", *sys.argv[1:]])[:200],
+            "since": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(record).encode(), 0)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            os.close(self._fd)
+            self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None

@@ -1,0 +1,95 @@
+"""Shared fixtures. No test touches a real workspace: NOVELCRAFT_HOME points at a temp dir."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from novelcraft.service import Workspace
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    home = tmp_path / "home-workspace"
+    monkeypatch.setenv("NOVELCRAFT_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def sample_bible_path() -> Path:
+    return Path(str(resources.files("novelcraft").joinpath("data/sample_bible.yaml")))
+
+
+@pytest.fixture
+def sample_bible_text(sample_bible_path) -> str:
+    return sample_bible_path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def ws_dir(tmp_path) -> Path:
+    return tmp_path / "ws"
+
+
+@pytest.fixture
+def workspace(ws_dir):
+    ws = Workspace.open(ws_dir, create=True)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the CLI in-process: exit code, stdout and stderr, exactly as a user sees them."""
+    from novelcraft.cli import main
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def run_cli_subprocess(*args: str, env: dict | None = None, input: str | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "novelcraft", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=input,
+        timeout=120,
+    )
+
+
+def dump_database(ws: Workspace) -> dict[str, list[tuple]]:
+    """Every row of every table, ordered: two workspaces are identical iff these are equal."""
+    out = {}
+    for table in ws.store.table_names():
+        columns = [
+            r[0]
+            for r in ws.store.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position",
+                [table],
+            ).fetchall()
+        ]
+        order = ", ".join(f'"{c}"' for c in columns)
+        out[table] = ws.store.execute(f'SELECT * FROM "{table}" ORDER BY {order}').fetchall()
+    return out
