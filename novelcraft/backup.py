@@ -65,7 +65,9 @@ def write_backup(ws: Workspace, dest_dir: Path) -> Path:
         if ws.paths.prompts.is_dir() and any(ws.paths.prompts.iterdir()):
             shutil.copytree(ws.paths.prompts, partial / "prompts")
         files = {
-            str(p.relative_to(partial)): _sha256(p) for p in sorted(partial.rglob("*")) if p.is_file()
+            str(p.relative_to(partial)): _sha256(p)
+            for p in sorted(partial.rglob("*"))
+            if p.is_file()
         }
         manifest = {
             "format": BACKUP_FORMAT,

@@ -6,6 +6,7 @@ must be reported, not dropped. Field order here is the canonical export order (D
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from typing import Literal
 
@@ -130,12 +131,10 @@ class Bible(_Strict):
         seen: dict[str, int] = {}
         for i, ch in enumerate(self.characters):
             if ch.name in seen:
-                found.append(
-                    (("characters", i, "name"), f"duplicate character name {ch.name!r}")
-                )
+                found.append((("characters", i, "name"), f"duplicate character name {ch.name!r}"))
             seen.setdefault(ch.name, i)
         ordered = sorted(enumerate(self.seasons), key=lambda p: p[1].first_episode)
-        for (_, prev), (j, cur) in zip(ordered, ordered[1:], strict=False):
+        for (_, prev), (j, cur) in itertools.pairwise(ordered):
             if cur.first_episode <= prev.last_episode:
                 found.append(
                     (
@@ -152,9 +151,7 @@ class Bible(_Strict):
         for i, rel in enumerate(self.relationships):
             for key, name in (("from", rel.from_), ("to", rel.to)):
                 if name not in seen:
-                    found.append(
-                        (("relationships", i, key), f"names unknown character {name!r}")
-                    )
+                    found.append((("relationships", i, key), f"names unknown character {name!r}"))
         return found
 
 

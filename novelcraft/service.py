@@ -160,4 +160,3 @@ class Workspace:
         from novelcraft.backup import write_backup
 
         return write_backup(self, Path(dest) if dest else self.paths.backups)
-

@@ -39,6 +39,8 @@ class MetricSettings(_Section):
     repetition_span: int = 12
     repeated_4grams_max: int = 0
     voice_allowed_share_min: float = 0.5
+    # Fewer attributed lines than this say too little about a voice to warn about it.
+    voice_min_lines: int = 3
     hook_phrases: list[str] = Field(
         default_factory=lambda: ["그때", "순간", "하지만", "그런데", "설마", "누군가", "정체"]
     )

@@ -9,9 +9,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
-_MEDIALS = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
-_FINALS = ["", *"k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()]
+# fmt: off
+_INITIALS = ("g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch",
+             "k", "t", "p", "h")
+_MEDIALS = ("a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u",
+            "wo", "we", "wi", "yu", "eu", "ui", "i")
+_FINALS = ("", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m",
+           "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t")
+# fmt: on
 
 
 def romanize(text: str) -> str:
@@ -19,8 +24,7 @@ def romanize(text: str) -> str:
     for ch in text:
         code = ord(ch) - 0xAC00
         if 0 <= code < 11172:
-            initial = _INITIALS[code // 588]
-            out.append(("" if initial == "-" else initial) + _MEDIALS[(code % 588) // 28])
+            out.append(_INITIALS[code // 588] + _MEDIALS[(code % 588) // 28])
             out.append(_FINALS[code % 28])
         else:
             out.append(ch)

@@ -8,6 +8,7 @@ drops the lock when the owner dies, so a crashed owner never leaves a stale lock
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -83,10 +84,8 @@ class WorkspacePaths:
 def describe_owner(paths: WorkspacePaths) -> str:
     """Who holds the workspace, from what the owner wrote down (pid, command, server URL)."""
     info: dict = {}
-    try:
+    with contextlib.suppress(OSError, ValueError):
         info = json.loads(paths.lock.read_text(encoding="utf-8") or "{}")
-    except (OSError, ValueError):
-        pass
     parts = [f"pid {info.get('pid', '?')}"]
     if info.get("command"):
         parts.append(f"running `{info['command']}`")

@@ -129,22 +129,34 @@ def bibles(draw) -> Bible:
     for number in range(1, draw(st.integers(0, 3)) + 1):
         length = draw(st.integers(1, 80))
         seasons.append(
-            Season(number=number, title=draw(_text), first_episode=start,
-                   last_episode=start + length - 1, arc=draw(_text))
+            Season(
+                number=number,
+                title=draw(_text),
+                first_episode=start,
+                last_episode=start + length - 1,
+                arc=draw(_text),
+            )
         )
         start += length + draw(st.integers(0, 5))
     relationships = [
         Relationship.model_validate(
-            {"from": draw(st.sampled_from(names)), "to": draw(st.sampled_from(names)),
-             "kind": draw(_word), "since_episode": draw(st.none() | st.integers(1, 300)),
-             "notes": draw(_text)}
+            {
+                "from": draw(st.sampled_from(names)),
+                "to": draw(st.sampled_from(names)),
+                "kind": draw(_word),
+                "since_episode": draw(st.none() | st.integers(1, 300)),
+                "notes": draw(_text),
+            }
         )
         for _ in range(draw(st.integers(0, 3)))
     ]
     return Bible(
         project=ProjectInfo(
-            name=draw(_word), genre=draw(_text), synopsis=draw(_text),
-            banned_elements=draw(_words), references=draw(_words),
+            name=draw(_word),
+            genre=draw(_text),
+            synopsis=draw(_text),
+            banned_elements=draw(_words),
+            references=draw(_words),
         ),
         seasons=seasons,
         characters=characters,

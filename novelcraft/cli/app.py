@@ -10,7 +10,6 @@ import click
 from novelcraft.service import workspace_root
 
 
-
 @dataclass
 class AppContext:
     workspace: Path

@@ -48,8 +48,12 @@ def bible() -> None:
 @bible.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--slug", default=None, help="Slug for the new project (default: from its name).")
-@click.option("--into", default=None, metavar="SLUG",
-              help="Replace the bible of this existing project instead (episodes are kept).")
+@click.option(
+    "--into",
+    default=None,
+    metavar="SLUG",
+    help="Replace the bible of this existing project instead (episodes are kept).",
+)
 @pass_app
 def bible_import(app: AppContext, file: Path, slug: str | None, into: str | None) -> None:
     """Create a project from a Story Bible file; prints the project slug."""

@@ -29,8 +29,14 @@ def init(app: AppContext) -> None:
 
 
 @click.command()
-@click.option("-o", "--output", "dest", type=click.Path(path_type=Path), default=None,
-              help="Folder to put the backup in (default: the workspace's backups/).")
+@click.option(
+    "-o",
+    "--output",
+    "dest",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder to put the backup in (default: the workspace's backups/).",
+)
 @pass_app
 def backup(app: AppContext, dest: Path | None) -> None:
     """Write a timestamped, self-contained backup of the workspace."""
