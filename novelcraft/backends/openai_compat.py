@@ -1,0 +1,192 @@
+"""OpenAI-compatible chat completions: OpenAI, vLLM, Ollama, llama.cpp server (DESIGN §5).
+
+Base URL, model and the name of the key's environment variable are settings, not subclasses.
+The key is read from that variable at call time. When the variable is unset no Authorization
+header is sent: local servers need none, and a server that does need one answers 401/403,
+which is reported naming the variable. The key itself never appears in a message.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import json
+import os
+import re
+import time
+from typing import Any
+
+import httpx
+
+from novelcraft.backends.base import (
+    Backend,
+    BackendError,
+    BackendMisconfigured,
+    BackendOptions,
+    BackendTimeout,
+    BackendUnavailable,
+    Completion,
+    ProcessFailed,
+    RateLimited,
+    RequestRejected,
+    register,
+)
+from novelcraft.settings import BackendSettings
+
+DEFAULT_RATE_LIMIT_WAIT = 60.0
+CONNECT_TIMEOUT = 10.0
+_SCHEMA_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # "-0000": UTC with no claim about local time
+        when = when.replace(tzinfo=datetime.UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def response_format(schema: dict[str, Any]) -> dict[str, Any]:
+    name = _SCHEMA_NAME.sub("_", str(schema.get("title") or "answer"))[:64] or "answer"
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": name, "schema": schema, "strict": False},
+    }
+
+
+@register
+class OpenAIBackend(Backend):
+    backend_id = "openai"
+    label = "OpenAI-compatible chat completions"
+    supports_schema = True
+    needs_key = True
+    key_env_var = "OPENAI_API_KEY"
+
+    def __init__(self, settings: BackendSettings | None = None, *, model: str | None = None):
+        super().__init__(settings, model=model)
+        self.key_env_var = self.settings.openai_key_env
+        self.base_url = self.settings.openai_base_url.rstrip("/")
+
+    @property
+    def url(self) -> str:
+        return f"{self.base_url}/chat/completions"
+
+    def execute(
+        self, prompt: str, *, schema: dict[str, Any] | None, options: BackendOptions
+    ) -> Completion:
+        if not self.model:
+            raise BackendMisconfigured(
+                "openai: no model set (backend.model in novelcraft.toml or --model)"
+            )
+        key = os.environ.get(self.key_env_var or "", "")
+        try:
+            return self._call(prompt, schema, options, key)
+        except BackendError as exc:
+            # Servers sometimes echo the request back; make sure the key never leaves here.
+            if key and key in str(exc):
+                raise type(exc)(str(exc).replace(key, "***"), retry_after=exc.retry_after) from None
+            raise
+
+    def _call(
+        self, prompt: str, schema: dict[str, Any] | None, options: BackendOptions, key: str
+    ) -> Completion:
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [{"role": "user", "content": prompt}],
+        }
+        if schema is not None:
+            body["response_format"] = response_format(schema)
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        timeout = httpx.Timeout(options.timeout, connect=min(CONNECT_TIMEOUT, options.timeout))
+        try:
+            with httpx.Client(timeout=timeout) as client:
+                response = client.post(self.url, json=body, headers=headers)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise BackendUnavailable(f"openai: cannot reach {self.base_url}: {exc}") from None
+        except httpx.TimeoutException:
+            raise BackendTimeout(
+                f"openai: no answer from {self.base_url} within {options.timeout:g} s"
+            ) from None
+        except httpx.TransportError as exc:
+            raise ProcessFailed(
+                f"openai: connection to {self.base_url} failed: {type(exc).__name__}: {exc}"
+            ) from None
+        return self._answer(response)
+
+    def _answer(self, response: httpx.Response) -> Completion:
+        status = response.status_code
+        if status == 429:
+            wait = parse_retry_after(response.headers.get("retry-after"))
+            if wait is None and response.headers.get("retry-after-ms"):
+                wait = (parse_retry_after(response.headers.get("retry-after-ms")) or 0) / 1000
+            raise RateLimited(
+                f"openai: rate limited (429): {_detail(response)}",
+                retry_after=DEFAULT_RATE_LIMIT_WAIT if wait is None else wait,
+            )
+        if status in (401, 403):
+            state = "is set" if os.environ.get(self.key_env_var or "") else "is not set"
+            raise BackendMisconfigured(
+                f"openai: {self.base_url} refused the request ({status}); "
+                f"check the API key in ${self.key_env_var} (it {state})"
+            )
+        if status == 404:
+            raise BackendMisconfigured(
+                f"openai: {self.url} answered 404 (check backend.openai_base_url and the model "
+                f"{self.model!r}): {_detail(response)}"
+            )
+        if status >= 500:
+            raise ProcessFailed(f"openai: server error {status}: {_detail(response)}")
+        if status >= 400:
+            raise RequestRejected(f"openai: request rejected ({status}): {_detail(response)}")
+        if status >= 300:
+            raise ProcessFailed(f"openai: unexpected status {status}")
+        try:
+            data = response.json()
+        except (ValueError, UnicodeDecodeError):
+            raise ProcessFailed(
+                f"openai: the response is not valid JSON ({len(response.content)} bytes, "
+                "truncated?)"
+            ) from None
+        try:
+            message = data["choices"][0]["message"]
+        except (KeyError, IndexError, TypeError):
+            raise ProcessFailed("openai: the response has no choices[0].message") from None
+        content = message.get("content") if isinstance(message, dict) else None
+        return Completion(text=content if isinstance(content, str) else "", usage=_usage(data))
+
+
+def _usage(data: dict[str, Any]) -> dict[str, int]:
+    raw = data.get("usage")
+    if not isinstance(raw, dict):
+        return {}
+    usage = {k: v for k, v in raw.items() if isinstance(v, int) and not isinstance(v, bool)}
+    # One vocabulary across backends (codex reports input_tokens/output_tokens).
+    if "prompt_tokens" in usage:
+        usage["input_tokens"] = usage["prompt_tokens"]
+    if "completion_tokens" in usage:
+        usage["output_tokens"] = usage["completion_tokens"]
+    return usage
+
+
+def _detail(response: httpx.Response, limit: int = 300) -> str:
+    text = response.text
+    try:
+        error = json.loads(text).get("error")
+        if isinstance(error, dict) and error.get("message"):
+            text = str(error["message"])
+        elif isinstance(error, str):
+            text = error
+    except (ValueError, AttributeError):
+        pass
+    line = " ".join(text.split())
+    return (line if len(line) <= limit else line[: limit - 1] + "…") or "no message"
