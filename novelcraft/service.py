@@ -154,6 +154,30 @@ class Workspace:
     def episode_events(self, slug: str, number: int) -> list[EpisodeEvent]:
         return episode_rows.events(self.store, self.get_episode(slug, number).id)
 
+    # --- generation ---------------------------------------------------------------------
+
+    def backend(self, name: str | None = None, model: str | None = None):
+        from novelcraft.backends import get_backend
+
+        return get_backend(
+            name or self.settings.backend.default, self.settings.backend, model=model
+        )
+
+    def run(self, slug: str, backend=None, **options):
+        """A pipeline run over project `slug` (see `novelcraft.pipeline.Run`)."""
+        from novelcraft.pipeline import Run
+
+        return Run(ws=self, slug=slug, backend=backend or self.backend(), **options)
+
+    def generate(self, slug: str, first: int, last: int, backend=None, **options) -> list:
+        """Generate episodes first..last in order, in this process."""
+        from novelcraft.pipeline import generate_episode
+
+        if first < 1 or last < first:
+            raise BadInput(f"invalid range {first}..{last}: need 1 <= --from <= --to")
+        run = self.run(slug, backend, **options)
+        return [generate_episode(run, n) for n in range(first, last + 1)]
+
     # --- backups ------------------------------------------------------------------------
 
     def backup(self, dest: Path | str | None = None) -> Path:

@@ -6,19 +6,19 @@ import sys
 
 import click
 
-from novelcraft.cli import bible_cmds, episode_cmds, workspace_cmds
+from novelcraft.cli import (
+    bible_cmds,
+    check_cmd,
+    episode_cmds,
+    generate_cmds,
+    report_cmds,
+    workspace_cmds,
+)
 from novelcraft.cli.app import cli
 from novelcraft.errors import NovelcraftError
 
-for module in (workspace_cmds, bible_cmds, episode_cmds):
+for module in (workspace_cmds, bible_cmds, episode_cmds, generate_cmds, report_cmds, check_cmd):
     module.register(cli)
-
-try:  # the metrics command group arrives with its own module
-    from novelcraft.cli import check_cmd
-except ImportError:  # pragma: no cover - only while the module does not exist yet
-    check_cmd = None
-if check_cmd is not None:
-    check_cmd.register(cli)
 
 
 def _fail(message: str, code: int) -> None:
@@ -27,10 +27,15 @@ def _fail(message: str, code: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from novelcraft.backends.base import BackendError
+
     try:
         code = cli.main(args=argv, prog_name="novelcraft", standalone_mode=False)
     except NovelcraftError as exc:
         _fail(str(exc), exc.exit_code)
+    except BackendError as exc:
+        # A misconfigured backend (no codex binary, no key) is the user's to fix.
+        _fail(str(exc), 1 if exc.retryable else 2)
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         sys.exit(2)

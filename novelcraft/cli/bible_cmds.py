@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from novelcraft.cli.app import AppContext, pass_app
-from novelcraft.cli.common import open_workspace, write_file_atomically
+from novelcraft.cli.common import open_workspace
 from novelcraft.cli.output import print_json, print_table
 from novelcraft.errors import BadInput
+from novelcraft.files import write_file_atomically
 
 
 @click.command()

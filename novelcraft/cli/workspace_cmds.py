@@ -62,15 +62,23 @@ def restore(app: AppContext, source: Path) -> None:
 @click.option("--no-serve", is_flag=True, help="Do not start the dashboard afterwards.")
 @pass_app
 def demo(app: AppContext, episode_count: int, no_serve: bool) -> None:
-    """Set up a demo workspace with the sample Story Bible."""
+    """Demo workspace: the sample Story Bible and a few episodes by the offline demo writer."""
+    from novelcraft.pipeline import generate_episode
+
     bible = parse_bible(sample_bible_text(), "sample_bible.yaml")
     with open_workspace(app, create=True) as ws:
         existing = {p.name: p.slug for p in ws.list_projects()}
         slug = existing.get(bible.project.name) or ws.create_project(bible)
         click.echo(f"demo workspace: {ws.paths.root}")
         click.echo(f"sample project: {slug} ({bible.project.name})")
-        for project in ws.list_projects():
-            click.echo(f"  {project.slug}: {project.episodes} episodes")
+        run = ws.run(slug, ws.backend("offline"))
+        for number in range(1, episode_count + 1):
+            episode = generate_episode(run, number)
+            click.echo(
+                f"  {number}화 {episode.length:,}자 {'✅' if episode.passed else '⚠️'}"
+                " (오프라인 데모 작가)"
+            )
+        click.echo(f"next: novelcraft --workspace {ws.paths.root} show {slug} 1")
 
 
 def register(cli: click.Group) -> None:

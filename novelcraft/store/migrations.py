@@ -211,11 +211,18 @@ def m004_jobs_logs_and_llm_calls(cur: duckdb.DuckDBPyConnection) -> None:
         )""")
 
 
+def m005_episode_pipeline_state(cur: duckdb.DuckDBPyConnection) -> None:
+    """Where an episode's generation stands (the last finished step, every guard attempt), so
+    an interrupted generation resumes at the first unfinished step (DESIGN §6)."""
+    cur.execute("ALTER TABLE episodes ADD COLUMN pipeline JSON")
+
+
 MIGRATIONS: list[Migration] = [
     m001_core,
     m002_episode_revision_and_context,
     m003_events_and_metrics,
     m004_jobs_logs_and_llm_calls,
+    m005_episode_pipeline_state,
 ]
 
 

@@ -1,0 +1,97 @@
+"""Report and archive commands: metrics, guard-summary, export, import-archive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from novelcraft.cli.app import AppContext, pass_app
+from novelcraft.cli.common import open_workspace
+from novelcraft.cli.output import print_json, print_table
+from novelcraft.files import write_file_atomically
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def metrics(app: AppContext, slug: str, csv_path: Path | None, as_json: bool):
+    """Style metrics of every episode (the final measurement)."""
+    from novelcraft.reports import metrics_csv, metrics_rows
+
+    with open_workspace(app) as ws:
+        rows = metrics_rows(ws.store, ws.project_id(slug))
+    if csv_path:
+        write_file_atomically(csv_path, metrics_csv(rows))
+    if as_json:
+        print_json(rows)
+    elif not csv_path:
+        print_table(
+            ["#", "length", "scenes", "hook", "sent.", "dialogue", "explain", "repeat", "guard"],
+            [[r["episode_number"], r["length"], r["scene_count"], "✅" if r["ending_hook"] else "⚠️",
+              f"{r['avg_sentence_length']:.1f}", f"{r['dialogue_ratio']:.2f}",
+              f"{r['explanation_density']:.3f}", f"{r['repetition_rate']:.3f}",
+              "✅" if r["passed"] else "⚠️"] for r in rows],
+        )  # fmt: skip
+
+
+@click.command("guard-summary")
+@click.argument("slug")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def guard_summary_cmd(app: AppContext, slug: str, csv_path: Path | None, as_json: bool):
+    """Guard fail rate, retry success rate and length against target."""
+    from novelcraft.reports import guard_summary, guard_summary_csv
+
+    with open_workspace(app) as ws:
+        summary = guard_summary(ws.store, ws.project_id(slug), ws.settings.generation.target_length)
+    if csv_path:
+        write_file_atomically(csv_path, guard_summary_csv(summary))
+    if as_json:
+        print_json(summary.model_dump())
+        return
+
+    def pct(v):
+        return "-" if v is None else f"{v:.1%}"
+
+    click.echo(f"episodes: {summary.episodes}")
+    click.echo(f"guard fail rate: {pct(summary.guard_fail_rate)} (seed bar ≤ 2%)")
+    click.echo(f"retry success rate: {pct(summary.retry_success_rate)} (seed bar ≥ 80%)")
+    avg = "-" if summary.avg_length is None else f"{summary.avg_length:,.0f}"
+    click.echo(
+        f"average length: {avg} vs target {summary.target_length:,} "
+        f"({pct(summary.length_deviation)})"
+    )
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["zip", "md", "txt", "munpia"]), required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@pass_app
+def export(app: AppContext, slug: str, fmt: str, output: Path):
+    """Export a project: zip archive, markdown, plain text or Munpia text."""
+    from novelcraft.export import export_project
+
+    with open_workspace(app) as ws:
+        click.echo(str(export_project(ws, slug, fmt, output)))
+
+
+@click.command("import-archive")
+@click.argument("archive", type=click.Path(path_type=Path))
+@click.option("--slug", default=None)
+@pass_app
+def import_archive_cmd(app: AppContext, archive: Path, slug: str | None):
+    """Recreate a project from an `export --format zip` archive; prints its slug."""
+    from novelcraft.export import import_archive
+
+    with open_workspace(app, create=True) as ws:
+        click.echo(import_archive(ws, archive, slug))
+
+
+def register(cli: click.Group) -> None:
+    for command in (metrics, guard_summary_cmd, export, import_archive_cmd):
+        cli.add_command(command)

@@ -1,0 +1,373 @@
+"""The episode pipeline (DESIGN §6): context → outline → draft → guard/retry → edit → events →
+summary, each step checkpointed on the episode so an interrupted run resumes where it stopped.
+
+Steps are functions of their inputs; LLM calls go through `call_llm` (retries, schema checks)
+and never touch the store; this module writes only through `store.generation`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from novelcraft import prompts
+from novelcraft.backends.base import Backend, BackendCancelled
+from novelcraft.backends.retry import CallResult, call_llm
+from novelcraft.context import assemble, voice_profiles
+from novelcraft.errors import BadInput, NotFound
+from novelcraft.metrics import measure
+from novelcraft.models import Bible, Episode, Outline
+from novelcraft.prompts import BootstrapAnswer, EventsAnswer
+from novelcraft.store import generation as gen
+from novelcraft.store import projects as project_rows
+
+STEPS = ("outline", "draft", "edit", "events", "summary")
+SUMMARY_LIMIT = 200
+
+Log = Callable[[str, str], None]
+
+
+class Canceled(Exception):
+    """The job was asked to stop; what was saved stays saved."""
+
+
+def _quiet(level: str, message: str) -> None:
+    return None
+
+
+@dataclass
+class Run:
+    """Everything one generation needs besides the episode number."""
+
+    ws: object  # novelcraft.service.Workspace (not imported: the service imports us)
+    slug: str
+    backend: Backend
+    with_editor: bool = True
+    use_retry: bool = True
+    instructions: str = ""
+    job_id: str | None = None
+    log: Log = _quiet
+    should_stop: Callable[[], bool] | None = None
+    on_step: Callable[[str, float], None] | None = None
+    pid: int = 0
+    bible: Bible = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        self.pid = project_rows.project_id(self.ws.store, self.slug)
+        self.bible = project_rows.load_bible(self.ws.store, self.slug)
+
+    @property
+    def settings(self):
+        return self.ws.settings
+
+    def call(self, prompt: str, purpose: str, answer=None) -> CallResult:
+        self.check_stop()
+        try:
+            return call_llm(
+                self.backend,
+                prompt,
+                purpose=purpose,
+                answer_model=answer,
+                record=lambda r: gen.record_call(
+                    self.ws.store, r, job_id=self.job_id, pid=self.pid
+                ),
+                should_stop=self.should_stop,
+            )
+        except BackendCancelled:
+            raise Canceled("canceled while the model was writing") from None
+
+    def check_stop(self) -> None:
+        if self.should_stop and self.should_stop():
+            raise Canceled("canceled")
+
+    def step(self, name: str, number: int) -> None:
+        self.log("info", f"{number}화: {name}")
+        if self.on_step:
+            self.on_step(name, STEPS.index(name) / len(STEPS) if name in STEPS else 1.0)
+
+    def render(self, name: str, **variables) -> str:
+        return prompts.render(name, variables, override_dir=self.ws.paths.prompts)
+
+
+def _warnings_for_prompt(measurement) -> list[dict]:
+    return [
+        {"metric": w.metric, "actual": round(w.actual, 3), "expected": w.expected,
+         "suggestion": w.suggestion}
+        for w in measurement.warnings
+    ]  # fmt: skip
+
+
+def plan_outline(run: Run, number: int, *, force: bool = False) -> Outline:
+    """The episode's outline: the stored one (an author's edit is used as is) or a new one.
+    Nothing is written until a valid outline exists."""
+    _check_number(number)
+    try:
+        current = run.ws.get_episode(run.slug, number)
+    except NotFound:
+        current = None
+    if current is not None and current.outline is not None and not force:
+        return current.outline
+    run.step("outline", number)
+    context = assemble(
+        run.bible,
+        number,
+        budget=run.settings.context.budget_chars,
+        summaries=gen.previous_summaries(run.ws.store, run.pid, number),
+        events=gen.active_events(run.ws.store, run.pid, number),
+        instructions=run.instructions,
+    )
+    prompt = run.render(
+        "outline",
+        episode_number=number,
+        genre=run.bible.project.genre,
+        synopsis=run.bible.project.synopsis,
+        sections=context.sections,
+        target_length=run.settings.generation.target_length,
+    )
+    outline = run.call(prompt, "outline", Outline).parsed
+    check_outline(outline, run.bible)
+    gen.save_outline(run.ws.store, run.pid, number, outline)
+    return outline
+
+
+def _check_number(number: int) -> None:
+    if number < 1:
+        raise BadInput(f"episode number must be 1 or more (got {number})")
+
+
+def check_outline(outline: Outline, bible: Bible) -> None:
+    """Cross-checks pydantic cannot do alone: scene numbers in order, known characters only."""
+    names = {c.name for c in bible.characters}
+    for i, scene in enumerate(outline.scenes):
+        if scene.scene_number != i + 1:
+            raise BadInput(f"scenes[{i}].scene_number: expected {i + 1}, got {scene.scene_number}")
+        for name in scene.characters:
+            if names and name not in names:
+                raise BadInput(f"scenes[{i}].characters: unknown character {name!r}")
+
+
+def generate_episode(run: Run, number: int) -> Episode:
+    """Run every unfinished step of episode `number` and return the saved episode."""
+    _check_number(number)
+    store = run.ws.store
+    outline = plan_outline(run, number)
+    episode_id = run.ws.get_episode(run.slug, number).id
+    state = gen.pipeline_state(store, episode_id)
+    if state.get("step") in (None, "outline"):
+        _draft(run, number, episode_id, outline, state)
+    if state.get("step") == "draft":
+        _edit(run, number, episode_id, state)
+    if state.get("step") == "edit":
+        _events(run, number, episode_id, state)
+    if state.get("step") == "events":
+        _summary(run, number, episode_id, state)
+    run.log("info", f"{number}화: 완료")
+    return run.ws.get_episode(run.slug, number)
+
+
+def _draft(run: Run, number: int, episode_id: int, outline: Outline, state: dict) -> None:
+    run.step("draft", number)
+    settings = run.settings
+    context = assemble(
+        run.bible,
+        number,
+        budget=settings.context.budget_chars,
+        outline=outline,
+        summaries=gen.previous_summaries(run.ws.store, run.pid, number),
+        events=gen.active_events(run.ws.store, run.pid, number),
+        instructions=run.instructions,
+    )
+    attempts = 1 + (settings.generation.max_retries if run.use_retry else 0)
+    feedback: list[str] = []
+    history = []
+    for attempt in range(1, attempts + 1):
+        prompt = run.render(
+            "episode",
+            episode_number=number,
+            genre=run.bible.project.genre,
+            tone=run.bible.project.tone,
+            sections=context.sections,
+            banned_elements=", ".join(run.bible.project.banned_elements),
+            min_length=settings.generation.min_length,
+            max_length=settings.generation.max_length,
+            target_length=settings.generation.target_length,
+            feedback=feedback,
+        )
+        sizes = context.measure(prompt)
+        text = run.call(prompt, "draft").text
+        m = measure(
+            text, run.bible.characters, settings, banned_elements=run.bible.project.banned_elements
+        )
+        gen.record_metrics(run.ws.store, run.pid, episode_id, number, "pass1", attempt, m)
+        history.append(
+            {
+                "attempt": attempt,
+                "passed": m.passed,
+                "length": m.length,
+                "failures": [f.model_dump() for f in m.guard.failures],
+            }
+        )
+        run.log(
+            "info" if m.passed else "warning",
+            f"{number}화 초고 {attempt}차: "
+            + ("가드 통과" if m.passed else "가드 실패 — " + "; ".join(m.guard.reasons())),
+        )
+        if m.passed:
+            break
+        feedback = m.guard.reasons()
+    state.update(step="draft", attempts=history, passed_pass1=m.passed)
+    gen.save_text(
+        run.ws.store,
+        episode_id,
+        text,
+        "pass1",
+        state,
+        note=f"attempt {attempt}",
+        generation_prompt=prompt,
+        context_sizes=sizes,
+        passed=m.passed,
+        status="generating",
+    )
+
+
+def _edit(run: Run, number: int, episode_id: int, state: dict) -> None:
+    store, settings = run.ws.store, run.settings
+    text = run.ws.get_episode(run.slug, number).content
+    first = measure(
+        text, run.bible.characters, settings, banned_elements=run.bible.project.banned_elements
+    )
+    final, kept_reason = text, ""
+    if run.with_editor and first.warnings:
+        run.step("edit", number)
+        prompt = run.render(
+            "style",
+            content=text,
+            warnings=_warnings_for_prompt(first),
+            voices=voice_profiles(run.bible.characters, 4000),
+        )
+        edited = run.call(prompt, "style").text
+        after = measure(
+            edited,
+            run.bible.characters,
+            settings,
+            banned_elements=run.bible.project.banned_elements,
+        )
+        change = abs(after.length - first.length) / max(first.length, 1)
+        if first.passed and not after.passed:
+            kept_reason = "교정본이 가드를 통과하지 못해 1패스 원고를 유지"
+        elif change > settings.generation.edit_max_length_change:
+            kept_reason = f"교정본의 분량 변화({change:.0%})가 커서 1패스 원고를 유지"
+        else:
+            final = edited
+        if kept_reason:
+            run.log("warning", f"{number}화: {kept_reason}")
+    m = measure(
+        final, run.bible.characters, settings, banned_elements=run.bible.project.banned_elements
+    )
+    gen.record_metrics(store, run.pid, episode_id, number, "final", 1, m)
+    state.update(step="edit", edit_kept_pass1=kept_reason or None)
+    columns = {"passed": m.passed, "style_metrics": m.to_json()}
+    if final is not text:
+        gen.save_text(store, episode_id, final, "pass2", state, **columns)
+    else:
+        gen.save_state(store, episode_id, state, **columns)
+
+
+def _events(run: Run, number: int, episode_id: int, state: dict) -> None:
+    run.step("events", number)
+    store = run.ws.store
+    content = run.ws.get_episode(run.slug, number).content
+    foreshadows = gen.open_foreshadows(store, run.pid, number)
+    prompt = run.render(
+        "events",
+        episode_number=number,
+        content=content,
+        characters=[c.name for c in run.bible.characters],
+        open_foreshadows=foreshadows,
+    )
+    answer: EventsAnswer = run.call(prompt, "events", EventsAnswer).parsed
+    known = {f["id"] for f in foreshadows}
+    resolved = [i for i in answer.resolved_foreshadows if i in known]
+    gen.replace_events(store, run.pid, episode_id, number, answer.events, resolved)
+    state["step"] = "events"
+    gen.save_state(store, episode_id, state)
+
+
+def _summary(run: Run, number: int, episode_id: int, state: dict) -> None:
+    run.step("summary", number)
+    content = run.ws.get_episode(run.slug, number).content
+    prompt = run.render("summary", episode_number=number, content=content)
+    summary = run.call(prompt, "summary").text.strip()[:SUMMARY_LIMIT]
+    state["step"] = "summary"
+    gen.save_state(
+        run.ws.store, episode_id, state, summary=summary, status="generated", context_stale=False
+    )
+
+
+def rederive(run: Run, number: int) -> int:
+    """After an author edits an episode: new events and summary, later episodes marked stale."""
+    episode = run.ws.get_episode(run.slug, number)
+    state = gen.pipeline_state(run.ws.store, episode.id)
+    _events(run, number, episode.id, state)
+    _summary(run, number, episode.id, state)
+    return gen.mark_later_stale(run.ws.store, run.pid, number)
+
+
+def revise_episode(run: Run, number: int, instruction: str) -> Episode:
+    if not instruction.strip():
+        raise BadInput("--instruction must not be empty")
+    episode = run.ws.get_episode(run.slug, number)
+    if not episode.content.strip():
+        raise NotFound(f"episode {number} has no text to revise yet")
+    prompt = run.render(
+        "revise",
+        content=episode.content,
+        voices=voice_profiles(run.bible.characters, 4000),
+        instruction=instruction.strip(),
+        min_length=run.settings.generation.min_length,
+        max_length=run.settings.generation.max_length,
+    )
+    text = run.call(prompt, "revise").text
+    m = measure(
+        text, run.bible.characters, run.settings, banned_elements=run.bible.project.banned_elements
+    )
+    state = gen.pipeline_state(run.ws.store, episode.id)
+    gen.save_text(
+        run.ws.store,
+        episode.id,
+        text,
+        "revise",
+        state,
+        note=instruction[:200],
+        passed=m.passed,
+        status="edited",
+    )
+    gen.record_metrics(run.ws.store, run.pid, episode.id, number, "final", 1, m)
+    rederive(run, number)
+    return run.ws.get_episode(run.slug, number)
+
+
+def bootstrap_bible(backend: Backend, concept: dict, record=None) -> Bible:
+    """Concept → Story Bible (seed 003 §2-1), validated like an imported one."""
+    from novelcraft.bible import dump_bible, parse_bible
+    from novelcraft.models import ProjectInfo
+
+    prompt = prompts.render("bootstrap", concept)
+    answer: BootstrapAnswer = call_llm(
+        backend, prompt, purpose="bootstrap", answer_model=BootstrapAnswer, record=record
+    ).parsed
+    bible = Bible(
+        project=ProjectInfo(
+            name=concept["name"],
+            genre=concept["genre"],
+            tone=concept["tone"],
+            synopsis=answer.synopsis,
+            worldbuilding=answer.worldbuilding,
+            plot_outline=answer.plot_outline,
+            banned_elements=[x for x in concept.get("banned_list", []) if x],
+            notes=concept.get("notes", ""),
+        ),
+        characters=answer.characters,
+    )
+    # The same rules as an imported bible (duplicate names and so on) apply to a generated one.
+    return parse_bible(dump_bible(bible), "bootstrap answer")

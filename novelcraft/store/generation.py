@@ -1,0 +1,233 @@
+"""What the episode pipeline reads and writes: context inputs, checkpoints, metrics, events,
+LLM call records. Every multi-row change is one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from novelcraft.models import EpisodeEvent, Outline
+from novelcraft.store.connection import Store, from_json, to_json
+from novelcraft.store.episodes import text_length
+
+METRIC_COLUMNS = (
+    "length", "length_with_spaces", "scene_count", "ending_hook", "avg_sentence_length",
+    "dialogue_ratio", "explanation_density", "repetition_rate", "repeated_4grams",
+    "voice_score", "banned_endings", "passed",
+)  # fmt: skip
+
+
+def previous_summaries(store: Store, pid: int, number: int, keep: int = 3) -> list[tuple]:
+    rows = store.execute(
+        "SELECT episode_number, summary FROM episodes WHERE project_id = ? "
+        "AND episode_number < ? AND summary <> '' ORDER BY episode_number DESC LIMIT ?",
+        [pid, number, keep],
+    ).fetchall()
+    return list(reversed(rows))
+
+
+def active_events(store: Store, pid: int, number: int, limit: int = 60) -> list[EpisodeEvent]:
+    """Events of earlier episodes still worth remembering: every unresolved foreshadow and the
+    most recent others."""
+    rows = store.rows(
+        "SELECT * FROM episode_events WHERE project_id = ? AND episode_number < ? AND "
+        "(resolved_in_episode IS NULL OR resolved_in_episode >= ?) "
+        "ORDER BY (event_type = 'foreshadow') DESC, episode_number DESC, id LIMIT ?",
+        [pid, number, number, limit],
+    )
+    return [_event(r) for r in rows]
+
+
+def open_foreshadows(store: Store, pid: int, number: int) -> list[dict[str, Any]]:
+    return store.rows(
+        "SELECT id, episode_number, description FROM episode_events WHERE project_id = ? AND "
+        "event_type = 'foreshadow' AND episode_number < ? AND resolved_in_episode IS NULL "
+        "ORDER BY episode_number, id LIMIT 20",
+        [pid, number],
+    )
+
+
+def _event(r: dict[str, Any]) -> EpisodeEvent:
+    return EpisodeEvent(
+        event_type=r["event_type"],
+        description=r["description"],
+        characters_involved=from_json(r["characters_involved"], []),
+        resolved_in_episode=r["resolved_in_episode"],
+        episode_number=r["episode_number"],
+    )
+
+
+def save_outline(store: Store, pid: int, number: int, outline: Outline) -> int:
+    """Create the episode with its outline, or set the outline of an existing one: together."""
+    with store.transaction() as cur:
+        row = cur.execute(
+            "SELECT id, pipeline FROM episodes WHERE project_id = ? AND episode_number = ?",
+            [pid, number],
+        ).fetchone()
+        state = dict(from_json(row[1], {}) if row else {}, step="outline")
+        if row is None:
+            cur.execute(
+                "INSERT INTO episodes (project_id, episode_number, status, revision, outline,"
+                " pipeline) VALUES (?, ?, 'outline', 1, ?, ?) RETURNING id",
+                [pid, number, to_json(outline.model_dump()), to_json(state)],
+            )
+            return cur.fetchone()[0]
+        cur.execute(
+            "UPDATE episodes SET outline = ?, pipeline = ?, updated_at = current_timestamp "
+            "WHERE id = ?",
+            [to_json(outline.model_dump()), to_json(state), row[0]],
+        )
+        return row[0]
+
+
+def pipeline_state(store: Store, episode_id: int) -> dict[str, Any]:
+    return from_json(store.scalar("SELECT pipeline FROM episodes WHERE id = ?", [episode_id]), {})
+
+
+def save_state(store: Store, episode_id: int, state: dict[str, Any], **columns: Any) -> None:
+    """Checkpoint: the pipeline state plus any episode columns this step produced."""
+    sets = ["pipeline = ?", "updated_at = current_timestamp"]
+    params: list[Any] = [to_json(state)]
+    for name, value in columns.items():
+        if name == "outline" and isinstance(value, Outline):
+            value = to_json(value.model_dump())
+        elif name in ("context_sizes", "style_metrics"):
+            value = to_json(value)
+        sets.append(f"{name} = ?")
+        params.append(value)
+    store.execute(f"UPDATE episodes SET {', '.join(sets)} WHERE id = ?", [*params, episode_id])
+
+
+def add_version(store: Store, episode_id: int, kind: str, content: str, note: str = "") -> None:
+    store.execute(
+        "INSERT INTO episode_versions (episode_id, version, kind, content, note) "
+        "SELECT ?, coalesce(max(version), 0) + 1, ?, ?, ? FROM episode_versions "
+        "WHERE episode_id = ?",
+        [episode_id, kind, content, note, episode_id],
+    )
+
+
+def save_text(
+    store: Store,
+    episode_id: int,
+    content: str,
+    kind: str,
+    state: dict,
+    *,
+    note: str = "",
+    **columns: Any,
+) -> None:
+    """A new text for the episode: its version row and the episode row, together."""
+    with store.transaction():
+        add_version(store, episode_id, kind, content, note)
+        save_state(
+            store,
+            episode_id,
+            state,
+            content=content,
+            length=text_length(content),
+            revision=_next_revision(store, episode_id),
+            **columns,
+        )
+
+
+def _next_revision(store: Store, episode_id: int) -> int:
+    return store.scalar("SELECT revision + 1 FROM episodes WHERE id = ?", [episode_id])
+
+
+def record_metrics(
+    store: Store, pid: int, episode_id: int, number: int, stage: str, attempt: int, m
+) -> None:
+    voice_shares = [v.allowed_share for v in m.voice if v.allowed_share is not None]
+    values = {
+        "length": m.length,
+        "length_with_spaces": m.length_with_spaces,
+        "scene_count": m.scene_count,
+        "ending_hook": m.ending_hook,
+        "avg_sentence_length": m.avg_sentence_length,
+        "dialogue_ratio": m.dialogue_ratio,
+        "explanation_density": m.explanation_density,
+        "repetition_rate": m.repetition_rate,
+        "repeated_4grams": m.repeated_4grams,
+        "voice_score": sum(voice_shares) / len(voice_shares) if voice_shares else None,
+        "banned_endings": sum(len(v.banned) for v in m.voice),
+        "passed": m.passed,
+    }
+    store.execute(
+        f"INSERT INTO episode_metrics (project_id, episode_id, episode_number, stage, attempt, "
+        f"{', '.join(METRIC_COLUMNS)}, warnings) VALUES (?, ?, ?, ?, ?, "
+        f"{', '.join('?' for _ in METRIC_COLUMNS)}, ?)",
+        [
+            pid,
+            episode_id,
+            number,
+            stage,
+            attempt,
+            *(values[c] for c in METRIC_COLUMNS),
+            to_json([w.model_dump() for w in m.warnings]),
+        ],
+    )
+
+
+def replace_events(
+    store: Store, pid: int, episode_id: int, number: int, events: list, resolved: list[int]
+) -> None:
+    with store.transaction() as cur:
+        cur.execute("DELETE FROM episode_events WHERE episode_id = ?", [episode_id])
+        cur.execute(
+            "UPDATE episode_events SET resolved_in_episode = NULL "
+            "WHERE project_id = ? AND resolved_in_episode = ?",
+            [pid, number],
+        )
+        for e in events:
+            cur.execute(
+                "INSERT INTO episode_events (project_id, episode_id, episode_number, event_type,"
+                " description, characters_involved) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    pid,
+                    episode_id,
+                    number,
+                    e.event_type,
+                    e.description,
+                    to_json(e.characters_involved),
+                ],
+            )
+        if resolved:
+            cur.execute(
+                "UPDATE episode_events SET resolved_in_episode = ? WHERE project_id = ? AND "
+                "event_type = 'foreshadow' AND episode_number < ? AND list_contains(?, id)",
+                [number, pid, number, resolved],
+            )
+
+
+def mark_later_stale(store: Store, pid: int, number: int) -> int:
+    return (
+        store.execute(
+            "UPDATE episodes SET context_stale = true WHERE project_id = ? AND episode_number > ? "
+            "AND content <> '' RETURNING id",
+            [pid, number],
+        )
+        .fetchall()
+        .__len__()
+    )
+
+
+def record_call(store: Store, record, *, job_id: str | None, pid: int | None) -> None:
+    store.execute(
+        "INSERT INTO llm_calls (job_id, project_id, backend, model, purpose, prompt_chars, "
+        "output_chars, prompt_tokens, output_tokens, duration_ms, ok, error) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            job_id,
+            pid,
+            record.backend,
+            record.model,
+            record.purpose,
+            record.prompt_chars,
+            record.output_chars,
+            record.prompt_tokens,
+            record.output_tokens,
+            record.duration_ms,
+            record.ok,
+            record.error,
+        ],
+    )

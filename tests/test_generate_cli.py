@@ -1,0 +1,109 @@
+"""Generation, report and archive commands: the happy path and every bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def slug(cli, sample_bible_path):
+    result = cli("bible", "import", sample_bible_path)
+    assert result.code == 0
+    return result.out.strip()
+
+
+def test_generate_then_read_everything_back(cli, slug, tmp_path):
+    result = cli("generate", slug, "--from", "1", "--to", "2")
+    assert result.code == 0, result.err
+    assert "[2/2] 2화" in result.out
+    listed = json.loads(cli("episodes", slug, "--json").out)
+    assert [e["episode_number"] for e in listed] == [1, 2] and all(e["passed"] for e in listed)
+
+    metrics = json.loads(cli("metrics", slug, "--json").out)
+    assert len(metrics) == 2 and {"dialogue_ratio", "warnings", "passed"} <= set(metrics[0])
+    summary = json.loads(cli("guard-summary", slug, "--json").out)
+    assert summary["episodes"] == 2 and summary["guard_fail_rate"] == 0
+    assert set(summary) >= {
+        "episodes",
+        "guard_fail_rate",
+        "retry_success_rate",
+        "avg_length",
+        "target_length",
+        "rows",
+    }
+    assert cli("guard-summary", slug, "--csv", tmp_path / "g.csv").code == 0
+    assert (tmp_path / "g.csv").read_text(encoding="utf-8").startswith("episode,attempts")
+
+    shown = json.loads(cli("show", slug, "2", "--json").out)
+    assert shown["events"] and shown["summary"] and shown["outline"]["scenes"]
+
+    archive = tmp_path / "p.zip"
+    assert cli("export", slug, "--format", "zip", "-o", archive).code == 0
+    with zipfile.ZipFile(archive) as zf:
+        assert {"episodes/EP001.md", "episodes/EP002.md"} <= set(zf.namelist())
+    imported = cli("import-archive", archive)
+    assert imported.code == 0 and imported.out.strip() == f"{slug}-2"
+
+
+def test_revise_and_outline_commands(cli, slug):
+    assert cli("generate", slug, "--from", "1", "--to", "1").code == 0
+    revised = cli("revise", slug, "1", "--instruction", "하린의 분노를 더 드러내")
+    assert revised.code == 0, revised.err
+    assert "하린의 분노를 더 드러내" in json.loads(cli("show", slug, "1", "--json").out)["content"]
+    planned = cli("outline", slug, "2", "--json")
+    assert planned.code == 0 and 3 <= len(json.loads(planned.out)["scenes"]) <= 5
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["generate", "{slug}", "--from", "3", "--to", "1"], "invalid range"),
+        (["generate", "{slug}", "--from", "0", "--to", "1"], "invalid range"),
+        (["generate", "nope", "--from", "1", "--to", "1"], "unknown project 'nope'"),
+        (["revise", "{slug}", "4", "--instruction", "x"], "no episode 4"),
+        (["outline", "{slug}", "0"], "1 or more"),
+        (["export", "{slug}", "--format", "epub3", "-o", "x"], "epub3"),
+        (["--backend", "gemini", "backends"], "gemini"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_creates_nothing(cli, slug, args, message):
+    result = cli(*[a.format(slug=slug) for a in args])
+    assert result.code == 2, result
+    assert result.err.count("\n") == 1 and message in result.err
+    assert json.loads(cli("episodes", slug, "--json").out) == []
+
+
+def test_missing_codex_binary_is_one_line(cli, slug, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = cli("--backend", "codex", "generate", slug, "--from", "1", "--to", "1")
+    assert result.code == 2
+    errors = [line for line in result.err.splitlines() if line.startswith("novelcraft: error:")]
+    assert len(errors) == 1 and "codex is not installed" in errors[0]
+    assert "Traceback" not in result.err
+    assert json.loads(cli("episodes", slug, "--json").out) == []
+
+
+def test_unknown_backend_in_settings(cli, slug):
+    settings = Path(os.environ["NOVELCRAFT_HOME"]) / "novelcraft.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace('default = "offline"', 'default = "nope"'), encoding="utf-8")
+    result = cli("generate", slug, "--from", "1", "--to", "1")
+    assert result.code == 2 and "unknown backend 'nope'" in result.err
+
+
+def test_broken_archives_are_refused(cli, tmp_path):
+    not_zip = tmp_path / "x.zip"
+    not_zip.write_bytes(b"plain text")
+    result = cli("import-archive", not_zip)
+    assert result.code == 2 and "not a zip archive" in result.err
+    other = tmp_path / "y.zip"
+    with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    result = cli("import-archive", other)
+    assert result.code == 2 and "not a NovelCraft project archive" in result.err
+    assert cli("import-archive", tmp_path / "missing.zip").code == 2

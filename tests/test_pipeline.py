@@ -1,0 +1,309 @@
+"""The episode pipeline end to end on the offline writer, and its rules with a scripted fake."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fake_llm import ScriptedBackend
+
+from novelcraft.backends.offline import OfflineBackend, purpose_of
+from novelcraft.errors import BadInput, NotFound
+from novelcraft.export import export_project, import_archive
+from novelcraft.models import Outline
+from novelcraft.pipeline import Canceled, generate_episode, plan_outline, revise_episode
+
+
+@pytest.fixture
+def project(workspace, sample_bible_path):
+    return workspace.import_bible(sample_bible_path)
+
+
+@pytest.fixture(scope="module")
+def ten_episodes(tmp_path_factory):
+    """Episodes 1-10 of the sample bible by the offline writer (shared: it takes a while)."""
+    from importlib import resources
+
+    from novelcraft.service import Workspace
+
+    root = tmp_path_factory.mktemp("ten")
+    ws = Workspace.open(root / "ws", create=True)
+    slug = ws.import_bible(str(resources.files("novelcraft").joinpath("data/sample_bible.yaml")))
+    ws.generate(slug, 1, 10)
+    yield ws, slug, root
+    ws.close()
+
+
+def test_ten_episodes_all_pass_the_guard_within_the_retries(ten_episodes):
+    ws, slug, _ = ten_episodes
+    episodes = ws.list_episodes(slug)
+    assert [e.episode_number for e in episodes] == list(range(1, 11))
+    max_attempts = 1 + ws.settings.generation.max_retries
+    for episode in episodes:
+        assert episode.passed, episode.episode_number
+        assert episode.status == "generated"
+        state = json.loads(
+            ws.store.scalar("SELECT pipeline FROM episodes WHERE id = ?", [episode.id])
+        )
+        assert 1 <= len(state["attempts"]) <= max_attempts
+        assert (
+            ws.settings.generation.min_length
+            <= episode.length
+            <= (ws.settings.generation.max_length)
+        )
+        assert 0 < len(episode.summary) <= 200
+
+
+def test_each_prompt_carries_the_previous_summary_and_open_foreshadows(ten_episodes):
+    ws, slug, _ = ten_episodes
+    pid = ws.project_id(slug)
+    for number in range(2, 11):
+        prompt, previous_summary = ws.store.execute(
+            "SELECT e.generation_prompt, p.summary FROM episodes e JOIN episodes p "
+            "ON p.project_id = e.project_id AND p.episode_number = e.episode_number - 1 "
+            "WHERE e.project_id = ? AND e.episode_number = ?",
+            [pid, number],
+        ).fetchone()
+        assert previous_summary and previous_summary.strip() in prompt
+        open_foreshadows = ws.store.execute(
+            "SELECT description FROM episode_events WHERE project_id = ? AND "
+            "event_type = 'foreshadow' AND episode_number = ? AND "
+            "(resolved_in_episode IS NULL OR resolved_in_episode >= ?)",
+            [pid, number - 1, number],
+        ).fetchall()
+        assert open_foreshadows, "every episode leaves a hook as a foreshadow"
+        for (description,) in open_foreshadows:
+            assert description in prompt
+
+
+def test_no_prompt_exceeds_the_budget_and_sizes_are_stored(ten_episodes):
+    ws, slug, _ = ten_episodes
+    budget = ws.settings.context.budget_chars
+    for prompt, sizes in ws.store.execute(
+        "SELECT generation_prompt, context_sizes FROM episodes WHERE project_id = ?",
+        [ws.project_id(slug)],
+    ).fetchall():
+        sizes = json.loads(sizes)
+        assert len(prompt) <= budget
+        assert sizes["total"] == len(prompt)
+        assert sizes["summaries"] <= budget * 0.20 and sizes["voices"] <= budget * 0.15
+
+
+def test_every_llm_call_is_logged(ten_episodes):
+    ws, slug, _ = ten_episodes
+    purposes = dict(
+        ws.store.execute(
+            "SELECT purpose, count(*) FROM llm_calls WHERE project_id = ? GROUP BY purpose",
+            [ws.project_id(slug)],
+        ).fetchall()
+    )
+    assert purposes["outline"] == purposes["events"] == purposes["summary"] == 10
+    assert purposes["draft"] >= 10
+
+
+def test_zip_export_then_import_gives_an_identical_project(ten_episodes):
+    ws, slug, root = ten_episodes
+    archive = export_project(ws, slug, "zip", root / "project.zip")
+    copy = import_archive(ws, archive, slug="copy")
+
+    def snapshot(s):
+        pid = ws.project_id(s)
+        out = {"bible": ws.export_bible(s)}
+        for table, sql in {
+            "episodes": "SELECT * EXCLUDE (id, project_id) FROM episodes WHERE project_id = ? "
+            "ORDER BY episode_number",
+            "versions": "SELECT e.episode_number, v.* EXCLUDE (id, episode_id) FROM "
+            "episode_versions v JOIN episodes e ON e.id = v.episode_id WHERE e.project_id = ? "
+            "ORDER BY 1, version",
+            "events": "SELECT * EXCLUDE (id, project_id, episode_id) FROM episode_events "
+            "WHERE project_id = ? ORDER BY id",
+            "metrics": "SELECT * EXCLUDE (id, project_id, episode_id) FROM episode_metrics "
+            "WHERE project_id = ? ORDER BY id",
+        }.items():
+            out[table] = ws.store.execute(sql, [pid]).fetchall()
+        return out
+
+    assert snapshot(copy) == snapshot(slug)
+    assert len(snapshot(copy)["episodes"]) == 10
+
+
+def test_zip_holds_the_deliverables(ten_episodes):
+    import zipfile
+
+    ws, slug, root = ten_episodes
+    path = export_project(ws, slug, "zip", root / "deliver.zip")
+    names = set(zipfile.ZipFile(path).namelist())
+    assert {f"episodes/EP{n:03d}.md" for n in range(1, 11)} <= names
+    assert {"bible.yaml", "metrics.csv", "events.csv", "guard_summary.csv"} <= names
+    for fmt in ("md", "txt", "munpia"):
+        text = export_project(ws, slug, fmt, root / f"out.{fmt}").read_text(encoding="utf-8")
+        assert ws.get_episode(slug, 3).content.split("\n")[0] in text
+        assert ("###" in text) == (fmt != "munpia")
+
+
+# --- rules, with a scripted fake wrapped around the offline writer ------------------------
+
+
+def _offline_except(**answers):
+    """A scripted backend: the offline writer, except for the purposes given."""
+    offline = OfflineBackend()
+
+    def answer(prompt, schema, options):
+        purpose = purpose_of(prompt)
+        if purpose in answers:
+            value = answers[purpose]
+            return value(prompt) if callable(value) else value
+        return offline.execute(prompt, schema=schema, options=offline.Options(purpose=purpose))
+
+    return ScriptedBackend(default=answer)
+
+
+def test_guard_failures_are_fed_back_to_the_retry(workspace, project):
+    drafts = []
+    offline = OfflineBackend()
+
+    def draft(prompt):
+        drafts.append(prompt)
+        if len(drafts) == 1:
+            return "너무 짧은 초고.\n"
+        return offline.execute(prompt, schema=None, options=offline.Options(purpose="draft"))
+
+    run = workspace.run(project, _offline_except(draft=draft))
+    episode = generate_episode(run, 1)
+    assert episode.passed
+    assert len(drafts) == 2
+    assert "이전 초고의 문제" not in drafts[0]
+    assert "이전 초고의 문제" in drafts[1] and "분량" in drafts[1]
+    stages = workspace.store.execute(
+        "SELECT stage, attempt, passed FROM episode_metrics ORDER BY id"
+    ).fetchall()
+    assert stages[:2] == [("pass1", 1, False), ("pass1", 2, True)]
+
+
+def test_without_retry_a_failing_draft_is_kept_and_marked(workspace, project):
+    run = workspace.run(project, _offline_except(draft="짧다.\n"), use_retry=False)
+    episode = generate_episode(run, 1)
+    assert episode.passed is False and episode.content == "짧다.\n"
+
+
+def test_an_edit_that_moves_the_length_too_much_keeps_pass_one(workspace, project):
+    def style(prompt):
+        return "교정본은 한 줄뿐이다.\n"
+
+    offline = OfflineBackend()
+    explain = OfflineBackend.Options(purpose="draft", explain_share=1.0, miss_share=0.0)
+
+    def draft(prompt):
+        return offline.execute(prompt, schema=None, options=explain)
+
+    logs = []
+    run = workspace.run(
+        project, _offline_except(style=style, draft=draft), log=lambda level, msg: logs.append(msg)
+    )
+    episode = generate_episode(run, 1)
+    kinds = [v.kind for v in workspace.episode_versions(project, 1)]
+    assert kinds == ["pass1"]
+    assert "교정본은" not in episode.content
+    assert any("1패스 원고를 유지" in m for m in logs)
+
+
+def test_the_style_pass_fixes_explanatory_drafts(workspace, project):
+    offline = OfflineBackend()
+    explain = OfflineBackend.Options(purpose="draft", explain_share=1.0, miss_share=0.0)
+    backend = _offline_except(draft=lambda p: offline.execute(p, schema=None, options=explain))
+    generate_episode(workspace.run(project, backend), 1)
+    rows = workspace.store.execute(
+        "SELECT stage, explanation_density FROM episode_metrics ORDER BY id"
+    ).fetchall()
+    first, final = rows[0], rows[-1]
+    assert first[0] == "pass1" and first[1] > 0.05
+    assert final[0] == "final" and final[1] < 0.05
+    assert [v.kind for v in workspace.episode_versions(project, 1)] == ["pass1", "pass2"]
+
+
+def test_an_interrupted_run_resumes_at_the_first_unfinished_step(workspace, project):
+    class Boom(Exception):
+        pass
+
+    def fail_events(prompt):
+        raise Boom("backend crashed")
+
+    with pytest.raises(Boom):
+        generate_episode(workspace.run(project, _offline_except(events=fail_events)), 1)
+    before = workspace.get_episode(project, 1)
+    assert before.content and not before.summary
+    backend = _offline_except()
+    generate_episode(workspace.run(project, backend), 1)
+    purposes = [purpose_of(c.prompt) for c in backend.calls]
+    assert purposes == ["events", "summary"], "outline and draft are not redone"
+    assert workspace.count_episodes(project) == 1
+    assert workspace.get_episode(project, 1).summary
+
+
+def test_a_user_edited_outline_is_used_as_is(workspace, project):
+    outline = Outline.model_validate(
+        {
+            "scenes": [
+                {
+                    "scene_number": i,
+                    "goal": f"작가의 목표 {i}",
+                    "conflict": "작가의 갈등",
+                    "characters": ["강도윤", "서하린"],
+                }
+                for i in (1, 2, 3)
+            ],
+            "ending_hook": "작가가 정한 훅",
+        }
+    )
+    workspace.create_episode(project, 1, outline=outline)
+    backend = _offline_except()
+    episode = generate_episode(workspace.run(project, backend), 1)
+    assert "outline" not in [purpose_of(c.prompt) for c in backend.calls]
+    assert "작가의 목표 2" in episode.content
+
+
+def test_an_outline_naming_an_unknown_character_is_refused(workspace, project):
+    bad = json.dumps(
+        {
+            "scenes": [
+                {"scene_number": i, "goal": "g", "conflict": "c", "characters": ["홍길동"]}
+                for i in (1, 2, 3)
+            ],
+            "ending_hook": "h",
+        },
+        ensure_ascii=False,
+    )
+    with pytest.raises(BadInput, match="unknown character '홍길동'"):
+        plan_outline(workspace.run(project, _offline_except(outline=bad)), 1)
+
+
+def test_revise_makes_a_new_version_and_marks_later_episodes_stale(workspace, project):
+    workspace.generate(project, 1, 2)
+    before = workspace.get_episode(project, 1)
+    revised = revise_episode(workspace.run(project, _offline_except()), 1, "도윤이 더 냉정하게")
+    assert revised.revision > before.revision
+    assert "도윤이 더 냉정하게" in revised.content
+    assert workspace.episode_versions(project, 1)[-1].kind == "revise"
+    assert workspace.get_episode(project, 2).context_stale is True
+    with pytest.raises(NotFound):
+        revise_episode(workspace.run(project, _offline_except()), 5, "x")
+
+
+def test_cancel_stops_between_steps(workspace, project):
+    calls = []
+
+    def stop():
+        return len(calls) >= 1
+
+    backend = _offline_except(
+        outline=lambda p: (
+            calls.append(p)
+            or OfflineBackend().execute(
+                p, schema=None, options=OfflineBackend.Options(purpose="outline")
+            )
+        )
+    )
+    with pytest.raises(Canceled):
+        generate_episode(workspace.run(project, backend, should_stop=stop), 1)
+    assert workspace.get_episode(project, 1).outline is not None
+    assert workspace.get_episode(project, 1).content == ""
