@@ -85,6 +85,21 @@ class Run:
         if self.on_step:
             self.on_step(name, STEPS.index(name) / len(STEPS) if name in STEPS else 1.0)
 
+    def measure(self, text: str):
+        """Measure with the project's characters and bans; the last few results are kept,
+        since the edit step re-reads the text the draft step just measured."""
+        cache = self.__dict__.setdefault("_measured", {})
+        if text not in cache:
+            if len(cache) > 4:
+                cache.pop(next(iter(cache)))
+            cache[text] = measure(
+                text,
+                self.bible.characters,
+                self.settings,
+                banned_elements=self.bible.project.banned_elements,
+            )
+        return cache[text]
+
     def render(self, name: str, **variables) -> str:
         return prompts.render(name, variables, override_dir=self.ws.paths.prompts)
 
@@ -133,6 +148,32 @@ def plan_outline(run: Run, number: int, *, force: bool = False) -> Outline:
 def _check_number(number: int) -> None:
     if number < 1:
         raise BadInput(f"episode number must be 1 or more (got {number})")
+
+
+def parse_outline(text: str, source: str) -> Outline:
+    """An author-edited outline (JSON): errors name the field, as bible errors do."""
+    import json
+
+    from pydantic import ValidationError
+
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        raise BadInput(f"{source}:{line}: invalid JSON: {getattr(exc, 'msg', exc)}") from None
+    try:
+        return Outline.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(root)"
+        raise BadInput(f"{source}: {where}: {err['msg']}") from None
+
+
+def set_outline(run: Run, number: int, outline: Outline) -> None:
+    """Store an author's outline; generation then uses it as is."""
+    _check_number(number)
+    check_outline(outline, run.bible)
+    gen.save_outline(run.ws.store, run.pid, number, outline)
 
 
 def check_outline(outline: Outline, bible: Bible) -> None:
@@ -293,15 +334,16 @@ def _events(run: Run, number: int, episode_id: int, state: dict) -> None:
     gen.save_state(store, episode_id, state)
 
 
-def _summary(run: Run, number: int, episode_id: int, state: dict) -> None:
+def _summary(
+    run: Run, number: int, episode_id: int, state: dict, status: str | None = "generated"
+) -> None:
     run.step("summary", number)
     content = run.ws.get_episode(run.slug, number).content
     prompt = run.render("summary", episode_number=number, content=content)
     summary = run.call(prompt, "summary").text.strip()[:SUMMARY_LIMIT]
     state["step"] = "summary"
-    gen.save_state(
-        run.ws.store, episode_id, state, summary=summary, status="generated", context_stale=False
-    )
+    columns = {"status": status} if status else {}
+    gen.save_state(run.ws.store, episode_id, state, summary=summary, context_stale=False, **columns)
 
 
 def rederive(run: Run, number: int) -> int:
@@ -309,8 +351,29 @@ def rederive(run: Run, number: int) -> int:
     episode = run.ws.get_episode(run.slug, number)
     state = gen.pipeline_state(run.ws.store, episode.id)
     _events(run, number, episode.id, state)
-    _summary(run, number, episode.id, state)
+    _summary(run, number, episode.id, state, status=None)
     return gen.mark_later_stale(run.ws.store, run.pid, number)
+
+
+def edit_episode(run: Run, number: int, content: str, *, expected_revision: int) -> Episode:
+    """An author's own edit: saved as a `user` version (refused if another save won the race),
+    measured, then its events and summary re-derived and later episodes marked stale."""
+    if not content.strip():
+        raise BadInput("an episode text must not be empty")
+    m = run.measure(content)
+    saved = run.ws.save_episode(
+        run.slug, number, content, expected_revision=expected_revision, kind="user", status="edited"
+    )
+    gen.save_state(
+        run.ws.store,
+        saved.id,
+        gen.pipeline_state(run.ws.store, saved.id),
+        passed=m.passed,
+        style_metrics=m.to_json(),
+    )
+    gen.record_metrics(run.ws.store, run.pid, saved.id, number, "final", 1, m)
+    rederive(run, number)
+    return run.ws.get_episode(run.slug, number)
 
 
 def revise_episode(run: Run, number: int, instruction: str) -> Episode:

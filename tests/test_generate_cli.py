@@ -107,3 +107,71 @@ def test_broken_archives_are_refused(cli, tmp_path):
     result = cli("import-archive", other)
     assert result.code == 2 and "not a NovelCraft project archive" in result.err
     assert cli("import-archive", tmp_path / "missing.zip").code == 2
+
+
+def test_bootstrap_makes_a_project_from_a_concept(cli):
+    result = cli("bootstrap", "--name", "달빛 검객", "--genre", "무협", "--tone", "비장하게",
+                 "--protagonist", "연무진, 복수를 꿈꾸는 검객", "--supporting", "소하연",
+                 "--banned", "현대 무기")  # fmt: skip
+    assert result.code == 0, result.err
+    slug = result.out.strip()
+    exported = cli("bible", "export", slug).out
+    assert "name: 달빛 검객" in exported and "연무진" in exported and "소하연" in exported
+    assert "현대 무기" in exported
+    assert cli("generate", slug, "--from", "1", "--to", "1").code == 0
+
+
+def _outline_file(tmp_path, scenes, characters=("강도윤",)):
+    path = tmp_path / "outline.json"
+    path.write_text(json.dumps({
+        "scenes": [{"scene_number": i + 1, "goal": "목표", "conflict": "갈등",
+                    "characters": list(characters)} for i in range(scenes)],
+        "ending_hook": "훅"}, ensure_ascii=False), encoding="utf-8")  # fmt: skip
+    return path
+
+
+def test_an_authors_outline_is_used(cli, slug, tmp_path):
+    result = cli("outline", slug, "1", "--set", _outline_file(tmp_path, 3))
+    assert result.code == 0, result.err
+    shown = json.loads(cli("outline", slug, "1", "--json").out)
+    assert [s["goal"] for s in shown["scenes"]] == ["목표"] * 3
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "scenes: List should have at least 3 items"),
+        ("{not json", "invalid JSON"),
+        ("unknown", "unknown character '홍길동'"),
+    ],
+)
+def test_an_invalid_outline_is_refused_with_the_field(cli, slug, tmp_path, content, message):
+    if content is None:
+        path = _outline_file(tmp_path, 2)
+    elif content == "unknown":
+        path = _outline_file(tmp_path, 3, characters=("홍길동",))
+    else:
+        path = tmp_path / "bad.json"
+        path.write_text(content, encoding="utf-8")
+    result = cli("outline", slug, "1", "--set", path)
+    assert result.code == 2 and message in result.err and result.err.count("\n") == 1
+    assert json.loads(cli("episodes", slug, "--json").out) == []
+
+
+def test_unreachable_openai_endpoint_is_one_line_exit_1(cli, slug):
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Path(os.environ["NOVELCRAFT_HOME"]) / "novelcraft.toml"
+    text = settings.read_text(encoding="utf-8")
+    text = text.replace('model = ""', 'model = "local-model"').replace(
+        "http://127.0.0.1:8000/v1", f"http://127.0.0.1:{port}/v1"
+    )
+    settings.write_text(text, encoding="utf-8")
+    result = cli("--backend", "openai", "generate", slug, "--from", "1", "--to", "1")
+    errors = [line for line in result.err.splitlines() if line.startswith("novelcraft: error:")]
+    assert result.code == 1 and len(errors) == 1, result.err
+    assert "Traceback" not in result.err
+    assert json.loads(cli("episodes", slug, "--json").out) == []

@@ -307,3 +307,22 @@ def test_cancel_stops_between_steps(workspace, project):
         generate_episode(workspace.run(project, backend, should_stop=stop), 1)
     assert workspace.get_episode(project, 1).outline is not None
     assert workspace.get_episode(project, 1).content == ""
+
+
+def test_an_authors_edit_rederives_events_and_summary(workspace, project):
+    from novelcraft.errors import RevisionConflict
+    from novelcraft.pipeline import edit_episode
+
+    workspace.generate(project, 1, 3)
+    first = workspace.get_episode(project, 2)
+    old_events = workspace.episode_events(project, 2)
+    new_text = first.content.replace("###", "###\n\n서하린은 새로 쓴 문단에서 결심했다.", 1)
+    run = workspace.run(project, _offline_except())
+    edited = edit_episode(run, 2, new_text, expected_revision=first.revision)
+    assert edited.content == new_text and edited.status == "edited"
+    assert workspace.episode_versions(project, 2)[-1].kind == "user"
+    assert workspace.get_episode(project, 3).context_stale is True
+    assert workspace.get_episode(project, 1).context_stale is False
+    assert workspace.episode_events(project, 2) and old_events
+    with pytest.raises(RevisionConflict):
+        edit_episode(run, 2, new_text + "다시.", expected_revision=first.revision)

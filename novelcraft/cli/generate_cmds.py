@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 
@@ -47,14 +48,33 @@ def bootstrap(app: AppContext, name, genre, tone, protagonist, supporting, banne
 @click.argument("slug")
 @click.argument("episode", type=int)
 @click.option("--force", is_flag=True, help="Plan a new outline even if one is stored.")
+@click.option(
+    "--set",
+    "set_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Use this outline JSON file (an author's edit) instead of planning one.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def outline(app: AppContext, slug: str, episode: int, force: bool, as_json: bool):
-    """Plan (or show) the scene outline of one episode."""
-    from novelcraft.pipeline import plan_outline
+def outline(app: AppContext, slug: str, episode: int, force: bool, set_file, as_json: bool):
+    """Plan, show or set the scene outline of one episode."""
+    from novelcraft.bible import decode_text
+    from novelcraft.errors import NotFound
+    from novelcraft.pipeline import parse_outline, plan_outline, set_outline
 
+    edited = None
+    if set_file is not None:
+        if not set_file.is_file():
+            raise NotFound(f"{set_file}: no such file")
+        edited = parse_outline(decode_text(set_file.read_bytes(), str(set_file)), str(set_file))
     with open_workspace(app) as ws:
-        planned = plan_outline(_run(ws, app, slug), episode, force=force)
+        run = _run(ws, app, slug)
+        if edited is not None:
+            set_outline(run, episode, edited)
+            planned = edited
+        else:
+            planned = plan_outline(run, episode, force=force)
     if as_json:
         print_json(planned.model_dump())
         return
