@@ -100,6 +100,18 @@ class Run:
             )
         return cache[text]
 
+    def context(self, number: int, outline: Outline | None = None):
+        """The budgeted context for episode `number` (seed §2-2)."""
+        return assemble(
+            self.bible,
+            number,
+            budget=self.settings.context.budget_chars,
+            outline=outline,
+            summaries=gen.previous_summaries(self.ws.store, self.pid, number),
+            events=gen.active_events(self.ws.store, self.pid, number),
+            instructions=self.instructions,
+        )
+
     def render(self, name: str, **variables) -> str:
         return prompts.render(name, variables, override_dir=self.ws.paths.prompts)
 
@@ -123,14 +135,7 @@ def plan_outline(run: Run, number: int, *, force: bool = False) -> Outline:
     if current is not None and current.outline is not None and not force:
         return current.outline
     run.step("outline", number)
-    context = assemble(
-        run.bible,
-        number,
-        budget=run.settings.context.budget_chars,
-        summaries=gen.previous_summaries(run.ws.store, run.pid, number),
-        events=gen.active_events(run.ws.store, run.pid, number),
-        instructions=run.instructions,
-    )
+    context = run.context(number)
     prompt = run.render(
         "outline",
         episode_number=number,
@@ -209,15 +214,7 @@ def generate_episode(run: Run, number: int) -> Episode:
 def _draft(run: Run, number: int, episode_id: int, outline: Outline, state: dict) -> None:
     run.step("draft", number)
     settings = run.settings
-    context = assemble(
-        run.bible,
-        number,
-        budget=settings.context.budget_chars,
-        outline=outline,
-        summaries=gen.previous_summaries(run.ws.store, run.pid, number),
-        events=gen.active_events(run.ws.store, run.pid, number),
-        instructions=run.instructions,
-    )
+    context = run.context(number, outline)
     attempts = 1 + (settings.generation.max_retries if run.use_retry else 0)
     feedback: list[str] = []
     history = []
@@ -236,9 +233,7 @@ def _draft(run: Run, number: int, episode_id: int, outline: Outline, state: dict
         )
         sizes = context.measure(prompt)
         text = run.call(prompt, "draft").text
-        m = measure(
-            text, run.bible.characters, settings, banned_elements=run.bible.project.banned_elements
-        )
+        m = run.measure(text)
         gen.record_metrics(run.ws.store, run.pid, episode_id, number, "pass1", attempt, m)
         history.append(
             {
@@ -274,9 +269,7 @@ def _draft(run: Run, number: int, episode_id: int, outline: Outline, state: dict
 def _edit(run: Run, number: int, episode_id: int, state: dict) -> None:
     store, settings = run.ws.store, run.settings
     text = run.ws.get_episode(run.slug, number).content
-    first = measure(
-        text, run.bible.characters, settings, banned_elements=run.bible.project.banned_elements
-    )
+    first = run.measure(text)
     final, kept_reason = text, ""
     if run.with_editor and first.warnings:
         run.step("edit", number)
@@ -287,12 +280,7 @@ def _edit(run: Run, number: int, episode_id: int, state: dict) -> None:
             voices=voice_profiles(run.bible.characters, 4000),
         )
         edited = run.call(prompt, "style").text
-        after = measure(
-            edited,
-            run.bible.characters,
-            settings,
-            banned_elements=run.bible.project.banned_elements,
-        )
+        after = run.measure(edited)
         change = abs(after.length - first.length) / max(first.length, 1)
         if first.passed and not after.passed:
             kept_reason = "교정본이 가드를 통과하지 못해 1패스 원고를 유지"
@@ -302,9 +290,7 @@ def _edit(run: Run, number: int, episode_id: int, state: dict) -> None:
             final = edited
         if kept_reason:
             run.log("warning", f"{number}화: {kept_reason}")
-    m = measure(
-        final, run.bible.characters, settings, banned_elements=run.bible.project.banned_elements
-    )
+    m = run.measure(final)
     gen.record_metrics(store, run.pid, episode_id, number, "final", 1, m)
     state.update(step="edit", edit_kept_pass1=kept_reason or None)
     columns = {"passed": m.passed, "style_metrics": m.to_json()}
@@ -391,9 +377,7 @@ def revise_episode(run: Run, number: int, instruction: str) -> Episode:
         max_length=run.settings.generation.max_length,
     )
     text = run.call(prompt, "revise").text
-    m = measure(
-        text, run.bible.characters, run.settings, banned_elements=run.bible.project.banned_elements
-    )
+    m = run.measure(text)
     state = gen.pipeline_state(run.ws.store, episode.id)
     gen.save_text(
         run.ws.store,
