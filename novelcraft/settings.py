@@ -53,6 +53,10 @@ class BackendSettings(_Section):
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_key_env: str = "OPENAI_API_KEY"
     codex_binary: str = "codex"
+    # The offline demo writer: share of first drafts that miss the length range (exercises the
+    # guard and retry, as real models do) and that slip into explanatory narration.
+    offline_miss_share: float = Field(default=0.15, ge=0, le=1)
+    offline_explain_share: float = Field(default=0.3, ge=0, le=1)
 
 
 class ContextSettings(_Section):

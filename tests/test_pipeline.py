@@ -326,3 +326,23 @@ def test_an_authors_edit_rederives_events_and_summary(workspace, project):
     assert workspace.episode_events(project, 2) and old_events
     with pytest.raises(RevisionConflict):
         edit_episode(run, 2, new_text + "다시.", expected_revision=first.revision)
+
+
+def test_offline_miss_share_comes_from_settings(workspace, project):
+    from novelcraft.settings import BackendSettings
+
+    always = OfflineBackend(BackendSettings(offline_miss_share=1.0, offline_explain_share=0.0))
+    never = OfflineBackend(BackendSettings(offline_miss_share=0.0, offline_explain_share=0.0))
+    run = workspace.run(project, never)
+    plan_outline(run, 1)
+    prompt = run.render(
+        "episode", episode_number=1, genre="g", tone="t", sections=run.context(1).sections,
+        banned_elements="", min_length=7000, max_length=9000, target_length=8000, feedback=[],
+    )  # fmt: skip
+    from novelcraft.metrics import length
+
+    def draft_length(backend):
+        return length(backend.complete(prompt, options={"purpose": "draft"}).text)
+
+    assert not 7000 <= draft_length(always) <= 9000
+    assert 7000 <= draft_length(never) <= 9000

@@ -59,6 +59,14 @@ class OfflineBackend(Backend):
     def execute(self, prompt: str, *, schema: dict | None, options: OfflineOptions) -> str:
         if options.latency:
             time.sleep(options.latency)
+        # Workspace settings decide the shares unless a caller set them for this call.
+        shares = {
+            "miss_share": self.settings.offline_miss_share,
+            "explain_share": self.settings.offline_explain_share,
+        }
+        options = options.model_copy(
+            update={k: v for k, v in shares.items() if k not in options.model_fields_set}
+        )
         seed = int.from_bytes(hashlib.sha256(prompt.encode("utf-8")).digest()[:8], "big")
         rng = random.Random(seed)
         purpose = options.purpose if options.purpose in dict(_PURPOSES) else purpose_of(prompt)
