@@ -27,7 +27,6 @@ SHARES = {
     "instructions": 0.05,
     "reserve": 0.10,
 }
-SECTIONS = ("world", "voices", "summaries", "events", "plot_position", "outline", "instructions")
 ELLIPSIS = "…"
 
 
@@ -60,10 +59,6 @@ def _take_lines(lines: Sequence[str], cap: int) -> str:
         kept.append(line)
         size += extra
     return "\n".join(kept)
-
-
-def _plain(marker: str) -> str:
-    return marker.lstrip("-~")
 
 
 def voice_profile(character: Character) -> str:

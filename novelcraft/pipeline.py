@@ -15,7 +15,7 @@ from novelcraft.backends.base import Backend, BackendCancelled
 from novelcraft.backends.retry import CallResult, call_llm
 from novelcraft.context import assemble, voice_profiles
 from novelcraft.errors import BadInput, NotFound
-from novelcraft.metrics import measure
+from novelcraft.metrics import Measurement, measure
 from novelcraft.models import Bible, Episode, Outline
 from novelcraft.prompts import BootstrapAnswer, EventsAnswer
 from novelcraft.store import generation as gen
@@ -49,8 +49,10 @@ class Run:
     log: Log = _quiet
     should_stop: Callable[[], bool] | None = None
     on_step: Callable[[str, float], None] | None = None
-    pid: int = 0
-    bible: Bible = field(default=None)  # type: ignore[assignment]
+    pid: int = field(init=False)
+    bible: Bible = field(init=False)
+    # The last few measurements: the edit step re-reads the text the draft step just measured.
+    _measured: dict[str, Measurement] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.pid = project_rows.project_id(self.ws.store, self.slug)
@@ -86,9 +88,8 @@ class Run:
             self.on_step(name, STEPS.index(name) / len(STEPS) if name in STEPS else 1.0)
 
     def measure(self, text: str):
-        """Measure with the project's characters and bans; the last few results are kept,
-        since the edit step re-reads the text the draft step just measured."""
-        cache = self.__dict__.setdefault("_measured", {})
+        """Measure with the project's characters and bans (cached, see `_measured`)."""
+        cache = self._measured
         if text not in cache:
             if len(cache) > 4:
                 cache.pop(next(iter(cache)))

@@ -9,12 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from novelcraft.store.connection import Store, from_json
-
-METRIC_FIELDS = (
-    "length", "length_with_spaces", "scene_count", "ending_hook", "avg_sentence_length",
-    "dialogue_ratio", "explanation_density", "repetition_rate", "repeated_4grams",
-    "voice_score", "banned_endings",
-)  # fmt: skip
+from novelcraft.store.generation import METRIC_FIELDS
 
 
 class GuardRow(BaseModel):

@@ -127,9 +127,6 @@ class Draft:
 
         return self.fresh(make)
 
-    def prose(self, make) -> str:
-        return self.fresh(make)
-
     def line(self, key: str, **slots: str) -> str:
         return self.fresh(lambda: self.rng.choice(phrases()[key]).format(**slots))
 

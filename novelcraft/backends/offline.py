@@ -87,12 +87,12 @@ class OfflineBackend(Backend):
         )
 
     def _style(self, prompt: str, rng: random.Random, options: OfflineOptions) -> str:
-        text = read.manuscript(prompt, "원고")
+        text = read.section(prompt, "원고")
         warned = set(re.findall(r"^- (\w+):", read.section(prompt, "경고된 메트릭"), re.M))
         return demo_writer.correct_style(text, warned) + "\n"
 
     def _revise(self, prompt: str, rng: random.Random, options: OfflineOptions) -> str:
-        text = read.manuscript(prompt, "원본 원고")
+        text = read.section(prompt, "원본 원고")
         instruction = read.section(prompt, "수정 지시").strip()
         voices = read.voices(prompt)
         name = voices[0].name if voices else "그"

@@ -96,10 +96,6 @@ def feedback(prompt: str) -> list[str]:
     return [line.lstrip("- ").strip() for line in text.splitlines() if line.strip()]
 
 
-def manuscript(prompt: str, heading: str) -> str:
-    return section(prompt, heading)
-
-
 def open_foreshadow_ids(prompt: str) -> list[int]:
     text = section(prompt, "아직 풀리지 않은 복선")
     return [int(m.group(1)) for m in re.finditer(r"^(\d+):", text, re.M)]

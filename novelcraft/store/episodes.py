@@ -98,11 +98,11 @@ def create_episode(
         )
         episode_id = cur.fetchone()[0]
         if content:
-            _add_version(cur, episode_id, kind, content, "")
+            add_version(cur, episode_id, kind, content, "")
     return get_episode(store, pid, number)
 
 
-def _add_version(cur, episode_id: int, kind: str, content: str, note: str) -> int:
+def add_version(cur, episode_id: int, kind: str, content: str, note: str) -> int:
     cur.execute(
         "INSERT INTO episode_versions (episode_id, version, kind, content, note) "
         "SELECT ?, coalesce(max(version), 0) + 1, ?, ?, ? FROM episode_versions "
@@ -146,7 +146,7 @@ def save_content(
                 f"episode {number} was saved elsewhere (revision {current[0]}, you had "
                 f"{expected_revision}); reload it and apply your change again"
             )
-        _add_version(cur, updated[0], kind, content, note)
+        add_version(cur, updated[0], kind, content, note)
     return get_episode(store, pid, number)
 
 

@@ -7,13 +7,15 @@ from typing import Any
 
 from novelcraft.models import EpisodeEvent, Outline
 from novelcraft.store.connection import Store, from_json, to_json
-from novelcraft.store.episodes import text_length
+from novelcraft.store.episodes import add_version, text_length
 
-METRIC_COLUMNS = (
+# The metric columns of `episode_metrics`, in table order (reports read the same list).
+METRIC_FIELDS = (
     "length", "length_with_spaces", "scene_count", "ending_hook", "avg_sentence_length",
     "dialogue_ratio", "explanation_density", "repetition_rate", "repeated_4grams",
-    "voice_score", "banned_endings", "passed",
+    "voice_score", "banned_endings",
 )  # fmt: skip
+METRIC_COLUMNS = (*METRIC_FIELDS, "passed")
 
 
 def previous_summaries(store: Store, pid: int, number: int, keep: int = 3) -> list[tuple]:
@@ -97,15 +99,6 @@ def save_state(store: Store, episode_id: int, state: dict[str, Any], **columns: 
     store.execute(f"UPDATE episodes SET {', '.join(sets)} WHERE id = ?", [*params, episode_id])
 
 
-def add_version(store: Store, episode_id: int, kind: str, content: str, note: str = "") -> None:
-    store.execute(
-        "INSERT INTO episode_versions (episode_id, version, kind, content, note) "
-        "SELECT ?, coalesce(max(version), 0) + 1, ?, ?, ? FROM episode_versions "
-        "WHERE episode_id = ?",
-        [episode_id, kind, content, note, episode_id],
-    )
-
-
 def save_text(
     store: Store,
     episode_id: int,
@@ -117,27 +110,17 @@ def save_text(
     **columns: Any,
 ) -> None:
     """A new text for the episode: its version row and the episode row, together."""
-    with store.transaction():
-        add_version(store, episode_id, kind, content, note)
+    with store.transaction() as cur:
+        add_version(cur, episode_id, kind, content, note)
+        cur.execute("UPDATE episodes SET revision = revision + 1 WHERE id = ?", [episode_id])
         save_state(
-            store,
-            episode_id,
-            state,
-            content=content,
-            length=text_length(content),
-            revision=_next_revision(store, episode_id),
-            **columns,
+            store, episode_id, state, content=content, length=text_length(content), **columns
         )
-
-
-def _next_revision(store: Store, episode_id: int) -> int:
-    return store.scalar("SELECT revision + 1 FROM episodes WHERE id = ?", [episode_id])
 
 
 def record_metrics(
     store: Store, pid: int, episode_id: int, number: int, stage: str, attempt: int, m
 ) -> None:
-    voice_shares = [v.allowed_share for v in m.voice if v.allowed_share is not None]
     values = {
         "length": m.length,
         "length_with_spaces": m.length_with_spaces,
@@ -148,8 +131,13 @@ def record_metrics(
         "explanation_density": m.explanation_density,
         "repetition_rate": m.repetition_rate,
         "repeated_4grams": m.repeated_4grams,
-        "voice_score": sum(voice_shares) / len(voice_shares) if voice_shares else None,
-        "banned_endings": sum(len(v.banned) for v in m.voice),
+        "voice_score": (
+            sum(v.allowed_share for v in m.voice if v.allowed_share is not None)
+            / max(1, sum(1 for v in m.voice if v.allowed_share is not None))
+            if any(v.allowed_share is not None for v in m.voice)
+            else None
+        ),
+        "banned_endings": m.banned_ending_count,
         "passed": m.passed,
     }
     store.execute(
