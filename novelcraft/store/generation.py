@@ -131,12 +131,7 @@ def record_metrics(
         "explanation_density": m.explanation_density,
         "repetition_rate": m.repetition_rate,
         "repeated_4grams": m.repeated_4grams,
-        "voice_score": (
-            sum(v.allowed_share for v in m.voice if v.allowed_share is not None)
-            / max(1, sum(1 for v in m.voice if v.allowed_share is not None))
-            if any(v.allowed_share is not None for v in m.voice)
-            else None
-        ),
+        "voice_score": m.voice_score,
         "banned_endings": m.banned_ending_count,
         "passed": m.passed,
     }
