@@ -92,10 +92,12 @@ def test_templates_ship_in_the_wheel_config():
     config = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
     setuptools = config["tool"]["setuptools"]
     assert setuptools["package-dir"]["novelcraft.prompt_templates"] == "prompts"
+    assert setuptools["package-dir"]["novelcraft.dashboards"] == "dashboards"
     root = Path(__file__).parents[1] / "novelcraft"
     packages = {"novelcraft"} | {
         "novelcraft." + p.parent.relative_to(root).as_posix().replace("/", ".")
         for p in root.rglob("__init__.py")
         if p.parent != root
     }
-    assert packages | {"novelcraft.prompt_templates"} == set(setuptools["packages"])
+    mapped = {"novelcraft.prompt_templates", "novelcraft.dashboards"}
+    assert packages | mapped == set(setuptools["packages"])
