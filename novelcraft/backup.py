@@ -171,3 +171,15 @@ def restore_backup(source: Path | str, root: Path) -> dict:
     finally:
         lock.release()
     return manifest
+
+
+def prune_backups(dest_dir: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` complete backups in `dest_dir`; returns what went."""
+    complete = sorted(
+        (p for p in dest_dir.glob("novelcraft-backup-*") if (p / MANIFEST).is_file()),
+        key=lambda p: (p / MANIFEST).stat().st_mtime,
+    )
+    doomed = complete[:-keep] if keep > 0 else complete
+    for path in doomed:
+        shutil.rmtree(path)
+    return doomed

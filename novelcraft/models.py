@@ -238,17 +238,48 @@ class MetricsRow(BaseModel):
     warnings: list[dict] = Field(default_factory=list)
 
 
-class Job(BaseModel):
+FINISHED: tuple[str, ...] = ("completed", "failed", "canceled")
+ACTIVE: tuple[str, ...] = ("queued", "running", "waiting")
+
+
+class JobInfo(BaseModel):
+    """One row of `generation_jobs`, as the CLI, dashboard and status snapshot show it."""
+
     id: str
-    project_id: int | None = None
-    episode_number: int | None = None
-    parent_id: str | None = None
     job_type: str
     status: JobStatus = "queued"
     step: str = ""
     progress: float = 0.0
-    attempt: int = 0
     error: str | None = None
+    project_id: int | None = None
+    project_slug: str | None = None
+    episode_number: int | None = None
+    parent_id: str | None = None
+    input: dict = Field(default_factory=dict)
+    output: dict | None = None
+    attempt: int = 0
     cancel_requested: bool = False
     heartbeat_at: datetime | None = None
     created_at: datetime | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    def brief(self) -> dict:
+        """The `jobs --json` / `job --json` shape of DESIGN §11 plus what a reader needs."""
+        return {
+            "id": self.id, "job_type": self.job_type, "status": self.status, "step": self.step,
+            "progress": round(self.progress, 4), "error": self.error,
+            "project": self.project_slug, "episode_number": self.episode_number,
+            "parent_id": self.parent_id,
+        }  # fmt: skip
+
+
+class JobLog(BaseModel):
+    id: int
+    ts: datetime
+    level: str
+    message: str

@@ -33,6 +33,9 @@ class Workspace:
         self.settings = settings
         self.store = store
         self._lock = lock
+        self._tasks = None
+        # The JobRunner of this process's Owner while one runs (see novelcraft.owner).
+        self.runner = None
 
     @classmethod
     def open(
@@ -58,6 +61,8 @@ class Workspace:
         return cls(paths, lock, store, settings)
 
     def close(self) -> None:
+        if self._tasks is not None:
+            self._tasks.huey.storage.close()
         self.store.close()
         self._lock.release()
 
@@ -177,6 +182,81 @@ class Workspace:
             raise BadInput(f"invalid range {first}..{last}: need 1 <= --from <= --to")
         run = self.run(slug, backend, **options)
         return [generate_episode(run, n) for n in range(first, last + 1)]
+
+    # --- jobs (DESIGN §8) ------------------------------------------------------------------
+
+    @property
+    def tasks(self):
+        """The workspace's huey queue with its tasks; opening it checks the queue file."""
+        if self._tasks is None:
+            from novelcraft.queue import open_queue
+            from novelcraft.tasks import register
+
+            self._tasks = register(open_queue(self.paths.queue))
+        return self._tasks
+
+    def submit_batch(self, slug: str, first: int, last: int, **options) -> str:
+        from novelcraft import jobs
+
+        return jobs.submit_batch(self, slug, first, last, **options)
+
+    def submit_episode(self, slug: str, number: int, *, regenerate: bool = False, **options) -> str:
+        from novelcraft import jobs
+
+        return jobs.submit_batch(
+            self, slug, number, number, regenerate=regenerate, attach=False, **options
+        )
+
+    def submit_outline(self, slug: str, number: int, *, force: bool = False, **options) -> str:
+        from novelcraft import jobs
+
+        return jobs.submit_project_job(self, "outline", slug, number, force=force, **options)
+
+    def submit_revise(self, slug: str, number: int, instruction: str, **options) -> str:
+        from novelcraft import jobs
+
+        return jobs.submit_project_job(
+            self, "revise", slug, number, instruction=instruction, **options
+        )
+
+    def submit_rederive(self, slug: str, number: int, **options) -> str:
+        from novelcraft import jobs
+
+        return jobs.submit_project_job(self, "rederive", slug, number, **options)
+
+    def submit_bootstrap(self, concept: dict, **options) -> str:
+        from novelcraft import jobs
+
+        return jobs.submit_bootstrap(self, concept, **options)
+
+    def list_jobs(self, slug: str | None = None, *, limit: int = 200, parent: str | None = None):
+        from novelcraft.store import jobs as job_rows
+
+        pid = self.project_id(slug) if slug else None
+        # A batch's episodes read in episode order; jobs themselves newest first.
+        return job_rows.list_jobs(
+            self.store, project_id=pid, parent_id=parent, limit=limit, newest_first=parent is None
+        )
+
+    def get_job(self, ref: str):
+        from novelcraft import jobs
+
+        return jobs.resolve(self, ref)
+
+    def job_logs(self, ref: str, after_id: int = 0):
+        from novelcraft.store import jobs as job_rows
+
+        return job_rows.logs(self.store, self.get_job(ref).id, after_id)
+
+    def cancel_job(self, ref: str):
+        from novelcraft import jobs
+
+        return jobs.cancel(self, ref)
+
+    def estimate_batch(self, slug: str, first: int, last: int, **options) -> dict:
+        from novelcraft import jobs
+
+        return jobs.estimate_batch(self, slug, first, last, **options)
 
     # --- backups ------------------------------------------------------------------------
 

@@ -57,6 +57,8 @@ class BackendSettings(_Section):
     # guard and retry, as real models do) and that slip into explanatory narration.
     offline_miss_share: float = Field(default=0.15, ge=0, le=1)
     offline_explain_share: float = Field(default=0.3, ge=0, le=1)
+    # Seconds the offline writer waits per call, to rehearse a real model's pace.
+    offline_latency: float = Field(default=0, ge=0)
 
 
 class ContextSettings(_Section):
@@ -64,17 +66,22 @@ class ContextSettings(_Section):
 
 
 class QueueSettings(_Section):
-    workers: int = 2
-    outage_patience_seconds: int = 600
-    heartbeat_stale_seconds: int = 120
+    workers: int = Field(default=2, ge=1, le=32)
+    # A job waits out a backend outage this long before it fails (DESIGN §8).
+    outage_patience_seconds: float = Field(default=600, ge=0)
+    backoff_initial_seconds: float = Field(default=2, gt=0)
+    backoff_max_seconds: float = Field(default=60, gt=0)
+    # A running job whose heartbeat is older than this belongs to a dead owner.
+    heartbeat_stale_seconds: float = Field(default=120, gt=0)
 
 
 class BackupSettings(_Section):
-    # Weekly on Sunday at 03:00 by default (week-5 seed, D34).
-    day_of_week: int = 0
-    hour: int = 3
-    minute: int = 0
-    keep: int = 4
+    # Weekly on Sunday at 03:00 local time by default (week-5 seed, D34); 0 = Sunday.
+    enabled: bool = True
+    day_of_week: int = Field(default=0, ge=0, le=6)
+    hour: int = Field(default=3, ge=0, le=23)
+    minute: int = Field(default=0, ge=0, le=59)
+    keep: int = Field(default=4, ge=1)
 
 
 class Settings(_Section):

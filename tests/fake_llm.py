@@ -150,13 +150,19 @@ class FakeOpenAIServer:
     {"mode": "truncated"}, {"mode": "raw", "status": 200, "body": "..."}."""
 
     default_text: str = "fake openai answer"
+    # When set, an "ok" step without text answers with writer(prompt) (e.g. the demo writer).
+    writer: Callable[[str], str] | None = None
     steps: deque[dict[str, Any]] = field(default_factory=deque)
     requests: list[ReceivedRequest] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._release = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._start(0)
+
+    def _start(self, port: int) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
+        self._port = self._server.server_address[1]
         # Join request threads on close so no test leaves a thread behind.
         self._server.daemon_threads = False
         self._server.block_on_close = True
@@ -167,7 +173,16 @@ class FakeOpenAIServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        return f"http://127.0.0.1:{self._port}/v1"
+
+    def go_down(self) -> None:
+        """Stop listening: clients get 'connection refused', as in a real outage."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+    def come_back(self) -> None:
+        self._start(self._port)
 
     def queue(self, *steps: dict[str, Any]) -> None:
         with self._lock:
@@ -241,7 +256,8 @@ def _handler_for(fake: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 prompt = ""
             status, extra = 200, {}
             if mode in ("ok", "empty", "truncated"):
-                text = "" if mode == "empty" else step.get("text", fake.default_text)
+                default = fake.writer(prompt) if fake.writer else fake.default_text
+                text = "" if mode == "empty" else step.get("text", default)
                 payload = json.dumps(_chat_payload(model, text, prompt), ensure_ascii=False)
                 data = payload.encode("utf-8")
                 if mode == "truncated":

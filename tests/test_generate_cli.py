@@ -20,7 +20,8 @@ def slug(cli, sample_bible_path):
 def test_generate_then_read_everything_back(cli, slug, tmp_path):
     result = cli("generate", slug, "--from", "1", "--to", "2")
     assert result.code == 0, result.err
-    assert "[2/2] 2화" in result.out
+    assert "완료: 2화, 가드 통과 2화" in result.out
+    assert "2/2화 · 완료" in result.err  # the progress bar reached the end
     listed = json.loads(cli("episodes", slug, "--json").out)
     assert [e["episode_number"] for e in listed] == [1, 2] and all(e["passed"] for e in listed)
 
@@ -62,8 +63,8 @@ def test_revise_and_outline_commands(cli, slug):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["generate", "{slug}", "--from", "3", "--to", "1"], "invalid range"),
-        (["generate", "{slug}", "--from", "0", "--to", "1"], "invalid range"),
+        (["generate", "{slug}", "--from", "3", "--to", "1"], "--from 3 is after --to 1"),
+        (["generate", "{slug}", "--from", "0", "--to", "1"], "must be 1 or more"),
         (["generate", "nope", "--from", "1", "--to", "1"], "unknown project 'nope'"),
         (["revise", "{slug}", "4", "--instruction", "x"], "no episode 4"),
         (["outline", "{slug}", "0"], "1 or more"),
@@ -158,7 +159,9 @@ def test_an_invalid_outline_is_refused_with_the_field(cli, slug, tmp_path, conte
     assert json.loads(cli("episodes", slug, "--json").out) == []
 
 
-def test_unreachable_openai_endpoint_is_one_line_exit_1(cli, slug):
+def test_unreachable_openai_endpoint_fails_after_the_outage_patience(cli, slug):
+    """A backend that stays down: the job waits (backoff) for `outage_patience_seconds`, then
+    fails with the reason; the command says so in one line and exits 1."""
     import socket
 
     with socket.socket() as s:  # a port nothing listens on
@@ -169,9 +172,13 @@ def test_unreachable_openai_endpoint_is_one_line_exit_1(cli, slug):
     text = text.replace('model = ""', 'model = "local-model"').replace(
         "http://127.0.0.1:8000/v1", f"http://127.0.0.1:{port}/v1"
     )
+    text = text.replace("outage_patience_seconds = 600", "outage_patience_seconds = 1.5")
+    text = text.replace("backoff_initial_seconds = 2", "backoff_initial_seconds = 0.2")
     settings.write_text(text, encoding="utf-8")
     result = cli("--backend", "openai", "generate", slug, "--from", "1", "--to", "1")
     errors = [line for line in result.err.splitlines() if line.startswith("novelcraft: error:")]
     assert result.code == 1 and len(errors) == 1, result.err
+    assert "backend unavailable" in errors[0] and "patience 1.5s" in errors[0]
+    assert "백엔드 응답 없음" in result.err  # the waits were shown as they happened
     assert "Traceback" not in result.err
     assert json.loads(cli("episodes", slug, "--json").out) == []

@@ -113,6 +113,11 @@ class Backend(ABC):
     def default_model(self) -> str:
         return ""
 
+    def preflight(self) -> None:
+        """Raise BackendMisconfigured if calls cannot work at all (checked when a job is
+        submitted, so a missing binary is bad input rather than a failed job)."""
+        return None  # most backends can only find out by calling
+
     def complete(
         self,
         prompt: str,

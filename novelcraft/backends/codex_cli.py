@@ -262,6 +262,9 @@ class CodexBackend(Backend):
         self._lock = threading.Lock()
         self._running: list[_Run] = []
 
+    def preflight(self) -> None:
+        find_codex(self.settings.codex_binary)
+
     def kill_running(self) -> int:
         """Cancel every codex process this backend is running (from any thread).
 

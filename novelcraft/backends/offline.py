@@ -57,8 +57,13 @@ class OfflineBackend(Backend):
         return "demo-writer-1"
 
     def execute(self, prompt: str, *, schema: dict | None, options: OfflineOptions) -> str:
-        if options.latency:
-            time.sleep(options.latency)
+        latency = (
+            options.latency
+            if "latency" in options.model_fields_set
+            else self.settings.offline_latency
+        )
+        if latency:
+            time.sleep(latency)
         # Workspace settings decide the shares unless a caller set them for this call.
         shares = {
             "miss_share": self.settings.offline_miss_share,

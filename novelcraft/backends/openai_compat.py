@@ -77,6 +77,12 @@ class OpenAIBackend(Backend):
         self.key_env_var = self.settings.openai_key_env
         self.base_url = self.settings.openai_base_url.rstrip("/")
 
+    def preflight(self) -> None:
+        if not self.model:
+            raise BackendMisconfigured(
+                "openai: no model set (backend.model in novelcraft.toml or --model)"
+            )
+
     @property
     def url(self) -> str:
         return f"{self.base_url}/chat/completions"

@@ -11,13 +11,22 @@ from novelcraft.cli import (
     check_cmd,
     episode_cmds,
     generate_cmds,
+    job_cmds,
     report_cmds,
     workspace_cmds,
 )
 from novelcraft.cli.app import cli
 from novelcraft.errors import NovelcraftError
 
-for module in (workspace_cmds, bible_cmds, episode_cmds, generate_cmds, report_cmds, check_cmd):
+for module in (
+    workspace_cmds,
+    bible_cmds,
+    episode_cmds,
+    generate_cmds,
+    job_cmds,
+    report_cmds,
+    check_cmd,
+):
     module.register(cli)
 
 

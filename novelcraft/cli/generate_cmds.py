@@ -32,13 +32,13 @@ def _echo_log(level: str, message: str) -> None:
 @pass_app
 def bootstrap(app: AppContext, name, genre, tone, protagonist, supporting, banned, notes):
     """Concept → Story Bible → new project; prints its slug."""
+    from novelcraft.jobs import normalize_concept
     from novelcraft.pipeline import bootstrap_bible
 
-    concept = {
-        "name": name, "genre": genre, "tone": tone, "protagonist": protagonist,
-        "supporting": supporting, "banned_elements": ", ".join(banned),
-        "banned_list": list(banned), "notes": notes, "references": "",
-    }  # fmt: skip
+    concept = normalize_concept(
+        {"name": name, "genre": genre, "tone": tone, "protagonist": protagonist,
+         "supporting": supporting, "banned_list": list(banned), "notes": notes}
+    )  # fmt: skip
     with open_workspace(app, create=True) as ws:
         bible = bootstrap_bible(ws.backend(app.backend, app.model), concept)
         click.echo(ws.create_project(bible))
@@ -93,29 +93,125 @@ def outline(app: AppContext, slug: str, episode: int, force: bool, set_file, as_
 @click.option("--to", "last", type=int, required=True)
 @click.option("--no-editor", is_flag=True, help="Skip the style-correction pass.")
 @click.option("--no-retry", is_flag=True, help="Do not retry drafts that fail the guard.")
-@click.option("--detach", is_flag=True, help="Return at once (needs the job queue).")
+@click.option("--detach", is_flag=True, help="Queue the batch and return at once.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker threads of the job consumer (default: workspace setting).")  # fmt: skip
 @pass_app
-def generate(app: AppContext, slug, first, last, no_editor, no_retry, detach):
-    """Generate episodes FROM..TO in order."""
-    from novelcraft.errors import BadInput
-    from novelcraft.pipeline import generate_episode
+def generate(app: AppContext, slug, first, last, no_editor, no_retry, detach, workers):
+    """Queue episodes FROM..TO as a batch and follow it (or return at once with --detach)."""
+    from novelcraft.errors import WorkspaceBusy
+    from novelcraft.jobs import check_range, submit_batch_checked
+    from novelcraft.service import Workspace
 
-    if first < 1 or last < first:
-        raise BadInput(f"invalid range --from {first} --to {last}: need 1 <= from <= to")
+    check_range(first, last)
+    options = {"with_editor": not no_editor, "use_retry": not no_retry,
+               "backend": app.backend, "model": app.model}  # fmt: skip
+    try:
+        ws = Workspace.open(app.workspace)
+    except WorkspaceBusy:
+        _generate_through_owner(app, slug, first, last, options, detach)
+        return
+    with ws:
+        job_id, attached = submit_batch_checked(ws, slug, first, last, **options)
+        verb = "진행 중인 배치에 합류" if attached else "배치 등록"
+        click.echo(f"{verb}: {job_id}", err=True)
+        if not detach:
+            final = _run_in_foreground(ws, job_id, last - first + 1, workers)
     if detach:
-        raise BadInput("--detach needs the job queue, which this version does not have yet")
-    with open_workspace(app) as ws:
-        run = _run(ws, app, slug, with_editor=not no_editor, use_retry=not no_retry, log=_echo_log)
-        started = time.monotonic()
-        for number in range(first, last + 1):
-            episode = generate_episode(run, number)
-            done = number - first + 1
-            elapsed = time.monotonic() - started
-            eta = elapsed / done * (last - number)
-            click.echo(
-                f"[{done}/{last - first + 1}] {number}화 {episode.length:,}자 "
-                f"{'✅' if episode.passed else '⚠️'}  {elapsed:.0f}s, 남은 시간 {eta:.0f}s"
-            )
+        pid = _spawn_worker(app, workers)
+        click.echo(job_id)
+        click.echo(f"백그라운드 작업자 pid {pid}: `novelcraft job {job_id}`로 확인", err=True)
+        return
+    _finish(final)
+
+
+def _run_in_foreground(ws, job_id: str, episodes: int, workers: int | None):
+    from novelcraft.owner import Owner
+
+    owner = Owner(ws, workers).start()
+    try:
+        return _follow(ws, owner, job_id, episodes)
+    except KeyboardInterrupt:
+        click.echo("\n중단: 저장된 단계까지 보존되며 다음 실행 때 이어서 생성합니다", err=True)
+        raise
+    finally:
+        owner.stop()
+
+
+def _follow(ws, owner, job_id: str, episodes: int):
+    from novelcraft.cli.progress import ProgressBar
+
+    bar = ProgressBar(episodes)
+    seen = 0
+
+    def show(job) -> None:
+        nonlocal seen
+        for line in ws.job_logs(job_id, seen):
+            seen = line.id
+            if line.level != "info" or line.message.endswith("화: 완료"):
+                bar.message(("! " if line.level != "info" else "  ") + line.message)
+        bar.update(job.progress, job.step, job.status)
+
+    try:
+        return owner.wait(job_id, show)
+    finally:
+        bar.close()
+
+
+def _finish(job) -> None:
+    from novelcraft.errors import OperationFailed
+
+    if job.status == "completed":
+        out = job.output or {}
+        click.echo(f"완료: {out.get('episodes', 0)}화, 가드 통과 {out.get('passed', 0)}화")
+    elif job.status == "canceled":
+        raise OperationFailed(f"job {job.id} was canceled")
+    else:
+        raise OperationFailed(f"job {job.id} failed: {job.error}")
+
+
+def _spawn_worker(app: AppContext, workers: int | None) -> int:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "novelcraft.worker", "--workspace", str(app.workspace)]
+    if workers:
+        command += ["--workers", str(workers)]
+    log = open(app.workspace / "worker.log", "ab")  # noqa: SIM115 (handed to the child)
+    with log:
+        child = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
+        )
+    return child.pid
+
+
+def _generate_through_owner(app, slug, first, last, options, detach) -> None:
+    """Another process owns the workspace: submit through the queue file and follow its
+    published status."""
+    from novelcraft import control
+    from novelcraft.cli.progress import ProgressBar
+    from novelcraft.workspace import WorkspacePaths
+
+    paths = WorkspacePaths(app.workspace)
+    payload = {"slug": slug, "first": first, "last": last, **options}
+    job_id = control.request(paths, "submit_batch", payload)["job_id"]
+    click.echo(f"실행 중인 작업 소유자에게 배치 등록: {job_id}", err=True)
+    if detach:
+        click.echo(job_id)
+        return
+    bar = ProgressBar(last - first + 1)
+    try:
+        while True:
+            info = control.find_job(control.read_status(paths), job_id)
+            bar.update(info["progress"], info["step"], info["status"])
+            if info["status"] in ("completed", "failed", "canceled"):
+                break
+            time.sleep(1)
+    finally:
+        bar.close()
+    from novelcraft.models import JobInfo
+
+    _finish(JobInfo.model_validate({**info, "project_slug": info.get("project")}))
 
 
 @click.command()

@@ -1,0 +1,251 @@
+"""Jobs: what to run, written to `generation_jobs` first and then handed to huey (DESIGN §8).
+
+Submitting validates everything, opens the queue (a corrupt or locked queue file is refused
+before anything is written), inserts the rows in one transaction and only then enqueues. If
+the enqueue fails the rows are deleted again, so nothing is left half-submitted.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from novelcraft.backends.base import BackendMisconfigured
+from novelcraft.errors import BadInput, NotFound
+from novelcraft.models import JobInfo, JobLog
+from novelcraft.store import jobs as job_rows
+
+if TYPE_CHECKING:
+    from novelcraft.service import Workspace
+
+__all__ = ["JobInfo", "JobLog"]
+
+# Job types that write to one project; at most one of them runs per project at a time.
+PROJECT_JOBS = ("batch", "outline", "revise", "rederive")
+JOB_TYPES = (*PROJECT_JOBS, "bootstrap")
+MAX_BATCH = 1000
+
+# Fallback per-call prompt sizes (characters) for the estimate, before a project has history:
+# measured with the offline writer on the sample bible (benchmarks/bench_pipeline.py).
+DEFAULT_PROMPT_CHARS = {
+    "outline": 5200, "draft": 9800, "style": 11500, "events": 9300, "summary": 8600,
+}  # fmt: skip
+
+
+def check_range(first: int, last: int) -> None:
+    if first < 1 or last < 1:
+        raise BadInput(f"episode numbers must be 1 or more (got --from {first} --to {last})")
+    if first > last:
+        raise BadInput(f"--from {first} is after --to {last}")
+    if last - first + 1 > MAX_BATCH:
+        raise BadInput(f"a batch holds at most {MAX_BATCH} episodes (asked {last - first + 1})")
+
+
+def _backend_input(ws: Workspace, backend: str | None, model: str | None) -> dict:
+    from novelcraft.backends import REGISTRY, load_builtin_backends
+
+    name = backend or ws.settings.backend.default
+    load_builtin_backends()
+    if name not in REGISTRY:
+        raise BadInput(f"unknown backend {name!r} (known: {', '.join(sorted(REGISTRY))})")
+    try:
+        ws.backend(name, model).preflight()
+    except BackendMisconfigured as exc:
+        raise BadInput(str(exc)) from None
+    return {"backend": name, "model": model}
+
+
+def overlapping_batch(ws: Workspace, pid: int, first: int, last: int) -> JobInfo | None:
+    for job in job_rows.active(ws.store, project_id=pid, job_type="batch"):
+        a, b = job.input["first"], job.input["last"]
+        if a <= last and first <= b:
+            return job
+    return None
+
+
+def submit_batch(ws: Workspace, slug: str, first: int, last: int, **options: Any) -> str:
+    """Queue episodes first..last of `slug`; returns the job id (see `submit_batch_checked`)."""
+    return submit_batch_checked(ws, slug, first, last, **options)[0]
+
+
+def submit_batch_checked(
+    ws: Workspace,
+    slug: str,
+    first: int,
+    last: int,
+    *,
+    with_editor: bool = True,
+    use_retry: bool = True,
+    regenerate: bool = False,
+    backend: str | None = None,
+    model: str | None = None,
+    attach: bool = True,
+) -> tuple[str, bool]:
+    """Queue episodes first..last of `slug`; returns the job id and whether it is an existing
+    batch this range attached to.
+
+    A range inside an active batch attaches to it (its id is returned, nothing new is queued);
+    with `attach=False` any overlap is refused instead. A partly overlapping range becomes a new
+    batch that waits its turn and skips the episodes the earlier one finished.
+    """
+    check_range(first, last)
+    pid = ws.project_id(slug)
+    options = _backend_input(ws, backend, model)
+    running = overlapping_batch(ws, pid, first, last)
+    if running is not None:
+        a, b = running.input["first"], running.input["last"]
+        if not attach:
+            raise BadInput(
+                f"episodes {first}-{last} overlap batch {running.id} ({a}-{b}, {running.status})"
+            )
+        if a <= first and last <= b and not regenerate:
+            return running.id, True
+    job_input = {
+        "first": first, "last": last, "with_editor": with_editor, "use_retry": use_retry,
+        "regenerate": regenerate, **options,
+    }  # fmt: skip
+    children = [
+        {"episode_number": n, "input": {"regenerate": regenerate}} for n in range(first, last + 1)
+    ]
+    return _submit(ws, "batch", pid, job_input, children=children), False
+
+
+def submit_project_job(ws: Workspace, job_type: str, slug: str, number: int, **fields: Any) -> str:
+    """An outline, revise or rederive job for one episode."""
+    if job_type not in ("outline", "revise", "rederive"):
+        raise ValueError(job_type)
+    if number < 1:
+        raise BadInput(f"episode number must be 1 or more (got {number})")
+    pid = ws.project_id(slug)
+    if job_type != "outline":
+        ws.get_episode(slug, number)  # NotFound: nothing to revise or re-derive
+    if job_type == "revise" and not str(fields.get("instruction", "")).strip():
+        raise BadInput("a revision needs an instruction")
+    backend = _backend_input(ws, fields.pop("backend", None), fields.pop("model", None))
+    return _submit(ws, job_type, pid, {"episode": number, **fields, **backend}, number=number)
+
+
+def normalize_concept(concept: dict) -> dict:
+    """The bootstrap template's variables from a concept form (CLI flags or the wizard)."""
+    missing = [
+        k for k in ("name", "genre", "tone", "protagonist") if not str(concept.get(k, "")).strip()
+    ]
+    if missing:
+        raise BadInput(f"the concept needs {', '.join(missing)}")
+    banned = concept.get("banned_list")
+    if banned is None:
+        raw = concept.get("banned_elements", "")
+        banned = [x.strip() for x in raw.split(",")] if isinstance(raw, str) else list(raw)
+    banned = [str(x).strip() for x in banned if str(x).strip()]
+    return {
+        "name": concept["name"].strip(), "genre": concept["genre"].strip(),
+        "tone": concept["tone"].strip(), "protagonist": concept["protagonist"].strip(),
+        "supporting": concept.get("supporting", "") or "", "banned_elements": ", ".join(banned),
+        "banned_list": banned, "notes": concept.get("notes", "") or "",
+        "references": concept.get("references", "") or "",
+    }  # fmt: skip
+
+
+def submit_bootstrap(
+    ws: Workspace, concept: dict, *, backend: str | None = None, model: str | None = None
+) -> str:
+    concept = normalize_concept(concept)
+    job_input = {"concept": concept, **_backend_input(ws, backend, model)}
+    return _submit(ws, "bootstrap", None, job_input)
+
+
+def _submit(
+    ws: Workspace,
+    job_type: str,
+    pid: int | None,
+    job_input: dict,
+    *,
+    number: int | None = None,
+    children: list[dict] | None = None,
+) -> str:
+    tasks = ws.tasks  # opens the queue: a bad queue file is refused before any row exists
+    job_id = job_rows.new_id()
+    with ws.store.transaction() as cur:
+        job_rows.insert(cur, job_id, job_type, project_id=pid, episode_number=number,
+                        input=job_input)  # fmt: skip
+        for i, child in enumerate(children or []):
+            job_rows.insert(
+                cur, f"{job_id}.{i + 1:04d}", "episode", project_id=pid, parent_id=job_id,
+                episode_number=child["episode_number"], input=child["input"],
+            )  # fmt: skip
+    try:
+        tasks.run_job(job_id)
+    except Exception as exc:
+        with ws.store.transaction() as cur:
+            cur.execute("DELETE FROM generation_jobs WHERE id = ? OR parent_id = ?", [job_id] * 2)
+        raise BadInput(f"{ws.paths.queue}: cannot enqueue ({exc})") from None
+    return job_id
+
+
+def resolve(ws: Workspace, ref: str) -> JobInfo:
+    """A job by id or by a unique prefix of at least 4 characters (as git does)."""
+    job = job_rows.get(ws.store, ref)
+    if job is not None:
+        return job
+    found = job_rows.find_by_prefix(ws.store, ref) if len(ref) >= 4 else []
+    if len(found) == 1:
+        return job_rows.get(ws.store, found[0])
+    if len(found) > 1:
+        raise BadInput(f"job id {ref!r} is ambiguous ({', '.join(found[:2])}, ...)")
+    raise NotFound(f"no job {ref!r}")
+
+
+def cancel(ws: Workspace, ref: str) -> JobInfo:
+    job = resolve(ws, ref)
+    if job.finished:
+        raise BadInput(f"job {job.id} is already {job.status}")
+    job_rows.request_cancel(ws.store, job.id)
+    runner = ws.runner
+    if runner is not None and job.id in runner.running_ids():
+        runner.cancel(job.id)  # stops at its next step or kills the running codex call
+    else:
+        # Nobody runs it here: it was queued (already canceled above) or orphaned by a dead
+        # owner; either way it ends now rather than being resumed.
+        for row in (job, *job_rows.children(ws.store, job.id)):
+            if row.status in ("running", "waiting"):
+                job_rows.finish(ws.store, row.id, "canceled", step="취소됨")
+    return job_rows.get(ws.store, job.id)
+
+
+def estimate_batch(
+    ws: Workspace, slug: str, first: int, last: int, *, with_editor=True, use_retry=True
+) -> dict:
+    """LLM calls and prompt characters a batch will likely need: this project's own history
+    (calls per episode by purpose) when it has some, else the pipeline's fixed shape."""
+    check_range(first, last)
+    pid = ws.project_id(slug)
+    history = ws.store.rows(
+        "SELECT purpose, count(*) AS calls, avg(prompt_chars) AS chars, "
+        "count(DISTINCT job_id) AS jobs FROM llm_calls WHERE project_id = ? AND ok "
+        "AND job_id IS NOT NULL GROUP BY purpose",
+        [pid],
+    )
+    done = ws.store.scalar(
+        "SELECT count(*) FROM episodes WHERE project_id = ? AND status <> 'draft'", [pid]
+    )
+    per_episode: dict[str, tuple[float, float]] = {}
+    for row in history:
+        if done and row["purpose"] in DEFAULT_PROMPT_CHARS:
+            per_episode[row["purpose"]] = (row["calls"] / done, row["chars"])
+    retries = ws.settings.generation.max_retries if use_retry else 0
+    shape = {"outline": 1.0, "draft": 1.0 + 0.1 * retries, "events": 1.0, "summary": 1.0}
+    if with_editor:
+        shape["style"] = 0.9
+    calls = chars = 0.0
+    for purpose, default_calls in shape.items():
+        n, size = per_episode.get(purpose, (default_calls, DEFAULT_PROMPT_CHARS[purpose]))
+        if purpose == "style" and not with_editor:
+            continue
+        calls += n
+        chars += n * size
+    episodes = last - first + 1
+    return {
+        "episodes": episodes,
+        "calls": round(calls * episodes),
+        "prompt_chars": round(chars * episodes),
+        "from_history": bool(per_episode),
+    }
