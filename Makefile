@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_WS ?= demo-workspace
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,11 +13,20 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Builds the demo workspace, then serves the dashboard on http://localhost:5006 (Ctrl-C stops).
 demo: $(STAMP)
 	$(VENV)/bin/novelcraft --workspace $(DEMO_WS) demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest -q
+
+# The browser tests drive Debian's chromium (never `playwright install`); Korean and emoji
+# fonts make their screenshots readable. A fresh CI machine runs this as root.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=ko 2>/dev/null | grep -q .; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends chromium fonts-nanum fonts-noto-color-emoji; \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -13,6 +13,7 @@ from novelcraft.cli import (
     generate_cmds,
     job_cmds,
     report_cmds,
+    serve_cmd,
     workspace_cmds,
 )
 from novelcraft.cli.app import cli
@@ -26,6 +27,7 @@ for module in (
     job_cmds,
     report_cmds,
     check_cmd,
+    serve_cmd,
 ):
     module.register(cli)
 

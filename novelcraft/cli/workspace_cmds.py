@@ -79,6 +79,10 @@ def demo(app: AppContext, episode_count: int, no_serve: bool) -> None:
                 " (오프라인 데모 작가)"
             )
         click.echo(f"next: novelcraft --workspace {ws.paths.root} show {slug} 1")
+    if not no_serve:
+        from novelcraft.cli.serve_cmd import run_server
+
+        run_server(app)
 
 
 def register(cli: click.Group) -> None:

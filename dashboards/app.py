@@ -1,0 +1,149 @@
+"""The dashboard application: one page per browser session with a sidebar of screens
+(DESIGN §9), the project picker, job polling every 2 s and the connection watch.
+
+`make_app(ws)` returns the session factory `novelcraft serve` hands to `pn.serve`; screens
+are built the first time they are shown, and the URL (`?screen=editor&project=...&episode=3`)
+opens any screen directly.
+"""
+
+from __future__ import annotations
+
+import holoviews as hv
+import panel as pn
+import param
+
+from novelcraft.dashboards.batch import BatchScreen
+from novelcraft.dashboards.bible_screen import BibleScreen
+from novelcraft.dashboards.connection import ConnectionWatch
+from novelcraft.dashboards.editor import EditorScreen
+from novelcraft.dashboards.episodes_screen import EpisodesScreen
+from novelcraft.dashboards.feedback import describe_error, log
+from novelcraft.dashboards.jobs_screen import JobsScreen
+from novelcraft.dashboards.projects import ProjectsScreen
+from novelcraft.dashboards.quality import QualityScreen
+from novelcraft.dashboards.state import SCREENS, AppState
+
+POLL_MS = 2000
+SCREEN_CLASSES = {
+    "projects": ProjectsScreen,
+    "bible": BibleScreen,
+    "episodes": EpisodesScreen,
+    "editor": EditorScreen,
+    "batch": BatchScreen,
+    "quality": QualityScreen,
+    "jobs": JobsScreen,
+}
+NEEDS_PROJECT = {"bible", "episodes", "editor", "batch", "quality"}
+CSS = """
+.nc-field-error p { color: #b00020; margin: 6px 0 0 0; }
+.nc-upload-error p, .nc-upload-error code { color: #b00020; }
+.nc-badges li { font-size: 15px; margin: 4px 0; }
+"""
+
+
+def setup_extensions() -> None:
+    hv.extension("bokeh", logo=False)
+    pn.extension("tabulator", raw_css=[CSS], design="bootstrap")
+
+
+class Shell(param.Parameterized):
+    """The frame around the screens: navigation, project picker, polling."""
+
+    state = param.ClassSelector(class_=AppState)
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.screens: dict[str, pn.viewable.Viewer] = {}
+        self.state.ensure_project()
+
+    def screen(self, key: str) -> pn.viewable.Viewer:
+        if key not in self.screens:
+            self.screens[key] = SCREEN_CLASSES[key](state=self.state)
+        return self.screens[key]
+
+    def current(self):
+        key = self.state.screen
+        if key in NEEDS_PROJECT and not self.state.project:
+            return pn.pane.Markdown("먼저 **프로젝트** 화면에서 프로젝트를 만들거나 고르세요.")
+        return self.screen(key)
+
+    def poll(self) -> None:
+        """Every screen that watches a job gets to look at it; a failure never stops polling."""
+        for screen in list(self.screens.values()):
+            if hasattr(screen, "poll"):
+                try:
+                    screen.poll()
+                except Exception:
+                    log.exception("poll of %s failed", type(screen).__name__)
+
+    def project_picker(self) -> pn.widgets.Select:
+        picker = pn.widgets.Select(
+            label="프로젝트",
+            options=self.state.slugs(),
+            value=self.state.project or None,
+            width=260,
+        )
+
+        def from_picker(event):
+            if event.new and event.new != self.state.project:
+                self.state.project = event.new
+
+        def to_picker(_event):
+            picker.options = self.state.slugs()
+            picker.value = self.state.project or None
+
+        picker.param.watch(from_picker, "value")
+        self.state.param.watch(to_picker, ["project", "projects_changed"])
+        return picker
+
+    def navigation(self) -> pn.widgets.RadioButtonGroup:
+        return pn.widgets.RadioButtonGroup.from_param(
+            self.state.param.screen,
+            options={label: key for key, label in SCREENS.items()},
+            orientation="vertical",
+            color="light",
+            variant="outline",
+            sizing_mode="stretch_width",
+            css_classes=["nc-nav"],
+        )
+
+    def template(self) -> pn.template.BaseTemplate:
+        main = pn.panel(
+            pn.bind(
+                lambda _s, _p: self.current(), self.state.param.screen, self.state.param.project
+            ),
+            sizing_mode="stretch_width",
+        )
+        return pn.template.BootstrapTemplate(
+            title="NovelCraft",
+            sidebar=[
+                self.project_picker(),
+                self.navigation(),
+                ConnectionWatch(),
+                pn.pane.Markdown("오프라인 백엔드는 데모 작가입니다.", styles={"color": "#777"}),
+            ],
+            main=[main],
+            sidebar_width=260,
+            header_background="#243b55",
+        )
+
+
+def make_app(ws):
+    """The session factory: one AppState and Shell per browser tab."""
+
+    def session():
+        try:
+            state = AppState(ws=ws)
+            if pn.state.location is not None:
+                pn.state.location.sync(
+                    state, {"screen": "screen", "project": "project", "episode": "episode"}
+                )
+            shell = Shell(state=state)
+            if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+                pn.state.add_periodic_callback(shell.poll, period=POLL_MS)
+            return shell.template()
+        except Exception as exc:  # one line for the author; the traceback goes to the log
+            log.exception("dashboard session failed")
+            return pn.pane.Alert(describe_error(exc), alert_type="danger")
+
+    return session

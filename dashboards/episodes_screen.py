@@ -1,0 +1,182 @@
+"""Episodes screen: one page of the project's episodes (number, title, status, length, metric
+badges, stale flag) read page by page from the store, with new / open / delete."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import panel as pn
+import param
+
+from novelcraft.dashboards.episode_data import metrics_by_episode
+from novelcraft.dashboards.feedback import Feedback, user_action
+from novelcraft.dashboards.metric_badges import compact_html
+from novelcraft.dashboards.state import AppState
+
+STATUS_LABELS = {
+    "draft": "초안",
+    "outline": "아웃라인",
+    "generating": "생성 중",
+    "generated": "생성 완료",
+    "edited": "수정됨",
+    "final": "완성",
+}
+COLUMNS = ["회차", "제목", "상태", "분량", "검증", "맥락"]
+
+
+class EpisodesScreen(pn.viewable.Viewer, Feedback):
+    state = param.ClassSelector(class_=AppState)
+    page = param.Integer(default=1, bounds=(1, None))
+    page_size = param.Selector(default=25, objects=[10, 25, 50, 100])
+    total = param.Integer(default=0)
+    rows = param.DataFrame(default=None)
+    selected = param.Integer(default=None, allow_None=True, doc="Episode number picked.")
+    new_number = param.Integer(default=1, bounds=(1, None))
+    confirm_delete = param.Boolean(default=False)
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.state.param.watch(lambda _e: self.refresh(reset=True), "project")
+        self.state.param.watch(lambda _e: self.refresh(), "episodes_changed")
+        self.refresh()
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+    @param.depends("page", "page_size", watch=True)
+    def refresh(self, reset: bool = False) -> None:
+        slug = self.state.project
+        if reset:
+            self.selected = None
+        if not slug:
+            self.param.update(total=0, rows=pd.DataFrame(columns=COLUMNS))
+            return
+        ws = self.state.ws
+        self.total = ws.count_episodes(slug)
+        if self.page > self.pages:
+            self.page = self.pages  # re-enters refresh through the watcher
+            return
+        episodes = ws.list_episodes(
+            slug, offset=(self.page - 1) * self.page_size, limit=self.page_size
+        )
+        measured = (
+            metrics_by_episode(ws, slug, episodes[0].episode_number, episodes[-1].episode_number)
+            if episodes
+            else {}
+        )
+        self.rows = pd.DataFrame(
+            [
+                [
+                    e.episode_number,
+                    e.title,
+                    STATUS_LABELS.get(e.status, e.status),
+                    e.length,
+                    compact_html(measured.get(e.episode_number), ws.settings),
+                    "⚠️ 갱신 필요" if e.context_stale else "",
+                ]
+                for e in episodes
+            ],
+            columns=COLUMNS,
+        )
+        last = ws.store.scalar(
+            "SELECT max(episode_number) FROM episodes WHERE project_id = ?", [ws.project_id(slug)]
+        )
+        self.new_number = (last or 0) + 1
+
+    @user_action
+    def open_selected(self) -> None:
+        if self.selected is None:
+            self.say("먼저 표에서 회차를 고르세요", "warning")
+            return
+        self.state.open_episode(self.selected)
+
+    @user_action
+    def create(self) -> None:
+        number = self.new_number
+        self.state.ws.create_episode(self.state.project, number)
+        self.state.param.trigger("episodes_changed")
+        self.state.open_episode(number)
+
+    @user_action
+    def delete_selected(self) -> None:
+        if self.selected is None:
+            self.say("먼저 표에서 회차를 고르세요", "warning")
+            return
+        if not self.confirm_delete:
+            self.confirm_delete = True
+            self.say(f"{self.selected}화를 삭제하려면 '삭제 확인'을 누르세요", "warning")
+            return
+        number = self.selected
+        self.state.ws.delete_episode(self.state.project, number)
+        self.param.update(confirm_delete=False, selected=None)
+        self.state.param.trigger("episodes_changed")
+        self.say(f"{number}화를 삭제했습니다")
+
+    def __panel__(self):
+        w = pn.widgets
+
+        def table(rows):
+            widget = w.Tabulator(
+                rows,
+                show_index=False,
+                disabled=True,
+                selectable=1,
+                formatters={"검증": {"type": "html"}},
+                sizing_mode="stretch_width",
+                css_classes=["nc-episodes-table"],
+                layout="fit_data_table",
+            )
+
+            def on_select(event):
+                if event.new and rows is not None and len(rows):
+                    self.param.update(
+                        selected=int(rows.iloc[event.new[0]]["회차"]), confirm_delete=False
+                    )
+
+            widget.param.watch(on_select, "selection")
+            return widget
+
+        prev_btn = w.Button(label="◀ 이전", width=80)
+        prev_btn.on_click(lambda _e: setattr(self, "page", max(1, self.page - 1)))
+        next_btn = w.Button(label="다음 ▶", width=80)
+        next_btn.on_click(lambda _e: setattr(self, "page", min(self.pages, self.page + 1)))
+        pager = pn.pane.Markdown(
+            pn.bind(
+                lambda p, t, _s: f"{p} / {self.pages} 쪽 · 전체 {t}화",
+                self.param.page,
+                self.param.total,
+                self.param.page_size,
+            )
+        )
+        open_btn = w.Button(label="열기", color="primary")
+        open_btn.on_click(lambda _e: self.open_selected())
+        new_btn = w.Button(label="새 회차", color="success")
+        new_btn.on_click(lambda _e: self.create())
+        delete_btn = w.Button(
+            label=pn.bind(lambda c: "삭제 확인" if c else "삭제", self.param.confirm_delete),
+            color="danger",
+        )
+        delete_btn.on_click(lambda _e: self.delete_selected())
+        return pn.Column(
+            pn.pane.Markdown(pn.bind(lambda s: f"## 회차 목록 · `{s}`", self.state.param.project)),
+            self.message_pane(),
+            pn.Row(
+                prev_btn,
+                pager,
+                next_btn,
+                w.Select.from_param(self.param.page_size, label="", width=80),
+            ),
+            pn.bind(table, self.param.rows),
+            pn.Row(
+                open_btn,
+                w.IntInput.from_param(self.param.new_number, label="", width=90),
+                new_btn,
+                delete_btn,
+                pn.pane.Markdown(
+                    pn.bind(lambda n: f"선택: {n}화" if n else "", self.param.selected)
+                ),
+            ),
+            sizing_mode="stretch_width",
+        )

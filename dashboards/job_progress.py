@@ -1,0 +1,113 @@
+"""A job's progress as the author sees it (seed 003 §7-3): the stage chain
+대기 → 1패스 → 검증 → 2패스 → 사건 → 요약 → 완료, a bar and the seconds elapsed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import panel as pn
+import param
+
+STAGES = ("대기", "1패스", "검증", "2패스", "사건", "요약", "완료")
+STATUS_LABELS = {
+    "queued": "대기 중",
+    "running": "실행 중",
+    "waiting": "백엔드 대기 중",
+    "completed": "완료",
+    "failed": "실패",
+    "canceled": "취소됨",
+}
+# Pipeline step names (DESIGN §6) found in a job's `step` -> the stage they belong to.
+_STEP_STAGES = (
+    ("summary", 5),
+    ("요약", 5),
+    ("events", 4),
+    ("사건", 4),
+    ("edit", 3),
+    ("2패스", 3),
+    ("아웃라인", 1),
+    ("guard", 2),
+    ("검증", 2),
+    ("measure", 2),
+    ("draft", 1),
+    ("outline", 1),
+    ("1패스", 1),
+)
+
+
+def job_stage(job, last_log: str = "") -> int:
+    """Index into STAGES for a job (and the last line it logged)."""
+    if job is None or job.status == "queued":
+        return 0
+    if job.status == "completed":
+        return len(STAGES) - 1
+    step = (job.step or "").lower()
+    for key, stage in _STEP_STAGES:
+        if key in step:
+            # A draft whose guard verdict is already logged is being checked (검증).
+            if stage == 1 and ("초고" in last_log or "가드" in last_log):
+                return 2
+            return stage
+    return 1
+
+
+def elapsed_seconds(job, now: datetime | None = None) -> int:
+    if job is None:
+        return 0
+    start = job.started_at or job.created_at
+    if start is None:
+        return 0
+    end = job.completed_at if job.finished and job.completed_at else (now or datetime.now(UTC))
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    if end.tzinfo is None:
+        end = end.replace(tzinfo=UTC)
+    return max(0, int((end - start).total_seconds()))
+
+
+def progress_text(job, last_log: str = "") -> str:
+    if job is None:
+        return ""
+    stage = job_stage(job, last_log)
+    chain = " → ".join(
+        f"**[{name}]**" if i == stage else (f"~~{name}~~" if i < stage else name)
+        for i, name in enumerate(STAGES)
+    )
+    status = STATUS_LABELS.get(job.status, job.status)
+    seconds = elapsed_seconds(job)
+    verb = "총" if job.finished else ""
+    line = f"{status}: {job.step or STAGES[stage]} ({verb} {seconds}초 경과)".replace("( ", "(")
+    if job.status == "failed" and job.error:
+        line += f" — {job.error}"
+    return f"{chain}\n\n{line}"
+
+
+class JobProgress(pn.viewable.Viewer):
+    """Shows one job; the owning screen sets `job` (a JobInfo) and `last_log` when it polls."""
+
+    job = param.Parameter(default=None)
+    last_log = param.String(default="")
+
+    @property
+    def percent(self) -> int:
+        if self.job is None:
+            return 0
+        return 100 if self.job.status == "completed" else round(self.job.progress * 100)
+
+    def __panel__(self):
+        def bar(job, _log):
+            return pn.indicators.Progress(
+                value=self.percent,
+                max=100,
+                visible=job is not None,
+                bar_color="success" if job is not None and job.status == "completed" else "primary",
+                sizing_mode="stretch_width",
+                height=18,
+            )
+
+        text = pn.bind(progress_text, self.param.job, self.param.last_log)
+        return pn.Column(
+            pn.bind(bar, self.param.job, self.param.last_log),
+            pn.pane.Markdown(text, css_classes=["nc-progress"]),
+            sizing_mode="stretch_width",
+        )

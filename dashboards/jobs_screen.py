@@ -1,0 +1,122 @@
+"""Jobs screen: every job of the workspace (status, step, progress, error), with cancel."""
+
+from __future__ import annotations
+
+import pandas as pd
+import panel as pn
+import param
+
+from novelcraft.dashboards.feedback import Feedback, user_action
+from novelcraft.dashboards.job_progress import STATUS_LABELS
+from novelcraft.dashboards.state import AppState
+
+TYPE_LABELS = {
+    "batch": "배치",
+    "episode": "회차",
+    "bootstrap": "부트스트랩",
+    "outline": "아웃라인",
+    "revise": "수정 지시",
+    "rederive": "사건·요약",
+}
+COLUMNS = ["ID", "종류", "프로젝트", "회차", "상태", "단계", "진행률", "오류", "생성 시각"]
+
+
+class JobsScreen(pn.viewable.Viewer, Feedback):
+    state = param.ClassSelector(class_=AppState)
+    only_project = param.Boolean(default=False, doc="Show only the chosen project's jobs.")
+    show_children = param.Boolean(default=False, doc="Show each episode of a batch too.")
+    jobs = param.List(default=[])
+    selected = param.String(default="")
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.refresh()
+
+    @param.depends("only_project", "show_children", watch=True)
+    def refresh(self) -> None:
+        slug = self.state.project if self.only_project else None
+        ws = self.state.ws
+        jobs = []
+        for job in ws.list_jobs(slug or None, limit=200):  # top-level jobs, newest first
+            jobs.append(job)
+            if self.show_children and job.job_type == "batch":
+                jobs += ws.list_jobs(parent=job.id, limit=None)
+        if [(j.id, j.status, j.step, j.progress) for j in jobs] != [
+            (j.id, j.status, j.step, j.progress) for j in self.jobs
+        ]:
+            self.jobs = jobs
+
+    def poll(self) -> None:
+        self.refresh()
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                [
+                    j.id,
+                    TYPE_LABELS.get(j.job_type, j.job_type),
+                    j.project_slug or "",
+                    j.episode_number or "",
+                    STATUS_LABELS.get(j.status, j.status),
+                    j.step,
+                    f"{j.progress * 100:.0f}%",
+                    j.error or "",
+                    j.created_at.strftime("%m-%d %H:%M:%S") if j.created_at else "",
+                ]
+                for j in self.jobs
+            ],
+            columns=COLUMNS,
+        )
+
+    @user_action
+    def cancel_selected(self) -> None:
+        if not self.selected:
+            self.say("먼저 표에서 작업을 고르세요", "warning")
+            return
+        job = self.state.ws.cancel_job(self.selected)
+        self.say(
+            f"작업 {job.id} 취소를 요청했습니다 ({STATUS_LABELS.get(job.status, job.status)})",
+            "warning",
+        )
+        self.refresh()
+
+    def __panel__(self):
+        w = pn.widgets
+
+        def render(jobs):
+            table = w.Tabulator(
+                self.table(),
+                show_index=False,
+                disabled=True,
+                selectable=1,
+                sizing_mode="stretch_width",
+                pagination="local",
+                page_size=25,
+                css_classes=["nc-jobs-table"],
+            )
+
+            def on_select(event):
+                if event.new:
+                    self.selected = jobs[event.new[0]].id
+
+            table.param.watch(on_select, "selection")
+            return table
+
+        cancel = w.Button(label="선택한 작업 취소", color="danger")
+        cancel.on_click(lambda _e: self.cancel_selected())
+        return pn.Column(
+            "## 작업",
+            self.message_pane(),
+            pn.Row(
+                w.Checkbox.from_param(self.param.only_project, label="선택한 프로젝트만"),
+                w.Checkbox.from_param(self.param.show_children, label="회차별 하위 작업 표시"),
+            ),
+            pn.bind(render, self.param.jobs),
+            pn.Row(
+                cancel,
+                pn.pane.Markdown(
+                    pn.bind(lambda s: f"선택: `{s}`" if s else "", self.param.selected)
+                ),
+            ),
+            sizing_mode="stretch_width",
+        )

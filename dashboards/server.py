@@ -1,0 +1,67 @@
+"""Serving the dashboard: a Bokeh/Panel server over one in-process Workspace (DESIGN §2, §9).
+
+`build_server` only builds it (the caller starts it and runs the IO loop), so the CLI, the
+browser tests and the benchmark all serve the same app the same way.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import socket
+
+import panel as pn
+
+from novelcraft.dashboards.app import make_app, setup_extensions
+from novelcraft.errors import BadInput
+
+LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, *, basic_auth: str | None, oauth_provider: str | None) -> None:
+    """A non-loopback bind exposes the workspace: refuse it without authentication."""
+    if not is_loopback(host) and not (basic_auth or oauth_provider):
+        raise BadInput(
+            f"--host {host} is not a loopback address: add --basic-auth USER:PASSWORD "
+            "(or configure OAuth) before serving to the network"
+        )
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def build_server(
+    ws,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 5006,
+    show: bool = False,
+    basic_auth: str | None = None,
+    oauth_provider: str | None = None,
+):
+    """The (not yet started) server; `server.io_loop.start()` runs it."""
+    check_bind(host, basic_auth=basic_auth, oauth_provider=oauth_provider)
+    setup_extensions()
+    origins = [f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"]
+    auth = {}
+    if basic_auth:
+        auth = {"basic_auth": basic_auth, "cookie_secret": secrets.token_urlsafe(32)}
+    elif oauth_provider:
+        auth = {"oauth_provider": oauth_provider}
+    return pn.serve(
+        {"/": make_app(ws)}, address=host, port=port, show=show, start=False,
+        threaded=False, liveness=True, title="NovelCraft", websocket_origin=origins,
+        **auth,
+    )  # fmt: skip

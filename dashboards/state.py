@@ -1,0 +1,45 @@
+"""What the screens of one browser session share: the workspace, the chosen project and
+episode, and which screen is showing (synced with the URL, so a link opens a screen)."""
+
+from __future__ import annotations
+
+import param
+
+# Text areas take this many characters (Panel's default, 5,000, would cut an ~11,000-character
+# manuscript the moment the author types into it).
+TEXT_LIMIT = 200_000
+
+# Screen key -> its name in the navigation, in navigation order.
+SCREENS: dict[str, str] = {
+    "projects": "프로젝트",
+    "bible": "스토리 바이블",
+    "episodes": "회차 목록",
+    "editor": "에피소드 에디터",
+    "batch": "일괄 생성",
+    "quality": "품질",
+    "jobs": "작업",
+}
+
+
+class AppState(param.Parameterized):
+    ws = param.Parameter(doc="The in-process novelcraft.service.Workspace.")
+    screen = param.Selector(default="projects", objects=list(SCREENS))
+    project = param.String(default="", doc="Slug of the chosen project ('' for none).")
+    episode = param.Integer(default=1, bounds=(1, None))
+    projects_changed = param.Event(doc="A project was created, changed or deleted.")
+    episodes_changed = param.Event(doc="An episode of the chosen project was saved or deleted.")
+
+    def slugs(self) -> list[str]:
+        return [p.slug for p in self.ws.list_projects()]
+
+    def choose_project(self, slug: str, screen: str | None = None) -> None:
+        self.param.update(project=slug, **({"screen": screen} if screen else {}))
+
+    def open_episode(self, number: int) -> None:
+        self.param.update(episode=number, screen="editor")
+
+    def ensure_project(self) -> None:
+        """Pick the first project when none (or a deleted one) is chosen."""
+        slugs = self.slugs()
+        if self.project not in slugs:
+            self.project = slugs[0] if slugs else ""

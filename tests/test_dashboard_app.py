@@ -1,0 +1,139 @@
+"""The app shell, job progress, badges and `novelcraft serve` (bind check, server.json,
+clean exit on SIGTERM)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+
+import panel as pn
+import pytest
+from dashboard_helpers import sample_state
+
+from novelcraft.dashboards.app import SCREEN_CLASSES, Shell, make_app, setup_extensions
+from novelcraft.dashboards.job_progress import STAGES, elapsed_seconds, job_stage, progress_text
+from novelcraft.dashboards.metric_badges import badges, compact_html
+from novelcraft.dashboards.server import check_bind, free_port, is_loopback
+from novelcraft.dashboards.state import AppState
+from novelcraft.errors import BadInput
+from novelcraft.models import JobInfo
+
+
+def test_every_screen_builds_its_layout(workspace):
+    setup_extensions()
+    shell = Shell(state=sample_state(workspace, episodes=1))
+    for key in SCREEN_CLASSES:
+        shell.state.screen = key
+        view = pn.panel(shell.current())
+        view.get_root()  # the Bokeh model the browser would draw
+    shell.poll()
+    assert set(shell.screens) == set(SCREEN_CLASSES)
+
+
+def test_screens_that_need_a_project_say_so(workspace):
+    shell = Shell(state=AppState(ws=workspace, screen="editor"))
+    assert "프로젝트" in shell.current().object
+    assert make_app(workspace)() is not None
+
+
+def _job(status="running", step="", progress=0.3, **extra) -> JobInfo:
+    return JobInfo(id="j1", job_type="batch", status=status, step=step, progress=progress, **extra)
+
+
+@pytest.mark.parametrize(
+    ("status", "step", "log", "stage"),
+    [
+        ("queued", "", "", "대기"),
+        ("running", "3화 아웃라인", "", "1패스"),
+        ("running", "3화 1패스 초고", "", "1패스"),
+        ("running", "3화 1패스 초고", "3화 초고 1차: 가드 통과", "검증"),
+        ("running", "3화 2패스 교정", "", "2패스"),
+        ("running", "3화 사건 추출", "", "사건"),
+        ("running", "3화 요약", "", "요약"),
+        ("completed", "완료", "", "완료"),
+    ],
+)
+def test_job_stage_follows_the_pipeline(status, step, log, stage):
+    assert STAGES[job_stage(_job(status, step), log)] == stage
+
+
+def test_progress_text_shows_elapsed_seconds_and_errors():
+    start = datetime.now(UTC) - timedelta(seconds=45)
+    job = _job(step="3화 1패스 초고", started_at=start)
+    assert 44 <= elapsed_seconds(job) <= 47
+    assert "초 경과" in progress_text(job) and "**[1패스]**" in progress_text(job)
+    done = _job("completed", started_at=start, completed_at=start + timedelta(seconds=127))
+    assert "총 127초" in progress_text(done)
+    failed = _job("failed", step="실패", error="backend down")
+    assert "backend down" in progress_text(failed)
+
+
+def test_badges_mark_values_outside_their_range(workspace):
+    values = {"length": 6000, "scene_count": 4, "ending_hook": False,
+              "ending_hook_reason": "따옴표로 끝남", "avg_sentence_length": 38.2,
+              "dialogue_ratio": 0.47, "explanation_density": 0.03, "repetition_rate": 0.02,
+              "repeated_4grams": 0, "voice_score": None}  # fmt: skip
+    by_metric = {b.metric: b for b in badges(values, workspace.settings)}
+    assert by_metric["length"].ok is False and by_metric["length"].value == "6,000자"
+    assert by_metric["scene_count"].ok is True
+    assert "따옴표로 끝남" in by_metric["ending_hook"].value
+    assert by_metric["dialogue_ratio"].line() == "✅ 대화 비율: 47.0% (40%–60%)"
+    assert by_metric["voice"].ok is None
+    assert "측정 전" in compact_html(None, workspace.settings)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+def test_loopback_hosts_need_no_auth(host):
+    assert is_loopback(host)
+    check_bind(host, basic_auth=None, oauth_provider=None)
+
+
+def test_a_network_bind_needs_auth():
+    with pytest.raises(BadInput, match="not a loopback"):
+        check_bind("0.0.0.0", basic_auth=None, oauth_provider=None)
+    check_bind("0.0.0.0", basic_auth="me:secret-password", oauth_provider=None)
+    check_bind("192.168.1.5", basic_auth=None, oauth_provider="github")
+
+
+def test_serve_refuses_a_network_bind_with_one_line(cli, tmp_path):
+    result = cli("--workspace", tmp_path / "ws", "serve", "--host", "0.0.0.0", "--no-browser")
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and "not a loopback" in result.err
+    assert not (tmp_path / "ws").exists()
+
+
+def test_serve_writes_server_json_serves_and_stops_on_sigterm(tmp_path):
+    ws, port = tmp_path / "ws", free_port()
+    env = dict(os.environ, NOVELCRAFT_HOME=str(ws))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "novelcraft", "--workspace", str(ws), "serve", "--port",
+         str(port), "--no-browser", "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not (ws / "server.json").exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        info = json.loads((ws / "server.json").read_text())
+        assert info["pid"] == proc.pid and info["url"].endswith(f":{port}/")
+        assert len(info["token"]) >= 20
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/liveness", timeout=10) as resp:
+            assert resp.status == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as resp:
+            assert "NovelCraft" in resp.read().decode()
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert not (ws / "server.json").exists()

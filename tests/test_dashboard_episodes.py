@@ -1,0 +1,67 @@
+"""Episodes screen: paging, badges, stale flag, new / open / delete."""
+
+from __future__ import annotations
+
+import pytest
+from dashboard_helpers import sample_state
+
+from novelcraft.dashboards.episodes_screen import EpisodesScreen
+
+
+@pytest.fixture
+def screen(workspace):
+    state = sample_state(workspace, episodes=2)
+    for n in range(3, 31):
+        workspace.create_episode(state.project, n, title=f"{n}화 제목", content="짧은 본문")
+    return EpisodesScreen(state=state, page_size=10)
+
+
+def test_pages_through_the_episodes(screen):
+    assert screen.total == 30 and screen.pages == 3
+    assert list(screen.rows["회차"]) == list(range(1, 11))
+    screen.page = 3
+    assert list(screen.rows["회차"]) == list(range(21, 31))
+    screen.page_size = 25
+    assert screen.page == 2 and list(screen.rows["회차"]) == list(range(26, 31))
+
+
+def test_rows_show_status_length_badges_and_stale(screen):
+    ws, slug = screen.state.ws, screen.state.project
+    ws.store.execute(
+        "UPDATE episodes SET context_stale = true WHERE episode_number = 2 AND project_id = ?",
+        [ws.project_id(slug)],
+    )
+    screen.refresh()
+    first, second, third = (screen.rows.iloc[i] for i in range(3))
+    assert first["상태"] == "생성 완료" and first["분량"] == ws.get_episode(slug, 1).length
+    for label in ("분량", "장면", "훅", "문장", "대화", "설명", "반복", "상투", "말투"):
+        assert label in first["검증"]
+    assert "✅" in first["검증"]
+    assert "측정 전" in third["검증"]
+    assert second["맥락"].startswith("⚠️") and first["맥락"] == ""
+
+
+def test_new_opens_the_editor_on_the_next_number(screen):
+    assert screen.new_number == 31
+    screen.create()
+    assert screen.state.screen == "editor" and screen.state.episode == 31
+    assert screen.state.ws.count_episodes(screen.state.project) == 31
+
+
+def test_creating_an_existing_number_is_refused(screen):
+    screen.new_number = 5
+    screen.create()
+    assert screen.message_kind == "danger" and "already exists" in screen.message
+
+
+def test_open_and_two_step_delete(screen):
+    screen.open_selected()
+    assert screen.message_kind == "warning"
+    screen.selected = 4
+    screen.open_selected()
+    assert screen.state.screen == "editor" and screen.state.episode == 4
+    screen.delete_selected()
+    assert screen.confirm_delete and screen.state.ws.count_episodes(screen.state.project) == 30
+    screen.delete_selected()
+    assert screen.state.ws.count_episodes(screen.state.project) == 29
+    assert 4 not in list(screen.rows["회차"])
