@@ -1,5 +1,9 @@
 """`generation_jobs` and `job_logs`: the truth about every job (DESIGN §8); huey only delivers.
 
+Writes to `generation_jobs` go through one lock: DuckDB resolves two connections updating the
+same row at once by failing one of them (a transaction conflict), and a job's row is written by
+its worker, the owner's heartbeat and a cancel from any thread.
+
 A job id sorts by creation time (millisecond clock in hex, then random bits), so "oldest first"
 is `ORDER BY id` even for jobs created in the same transaction or by another process.
 """
@@ -7,6 +11,7 @@ is `ORDER BY id` even for jobs created in the same transaction or by another pro
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -22,6 +27,9 @@ _UPDATABLE = {
     "status", "step", "progress", "error", "output", "attempt", "cancel_requested",
     "started_at", "completed_at", "heartbeat_at", "project_id",
 }  # fmt: skip
+
+
+_writes = threading.RLock()
 
 
 def new_id() -> str:
@@ -116,19 +124,21 @@ def update(store: Store, job_id: str, **fields: Any) -> None:
     if "output" in fields:
         fields["output"] = to_json(fields["output"])
     assignments = ", ".join(f"{name} = ?" for name in fields)
-    store.execute(
-        f"UPDATE generation_jobs SET {assignments} WHERE id = ?", [*fields.values(), job_id]
-    )
+    with _writes:
+        store.execute(
+            f"UPDATE generation_jobs SET {assignments} WHERE id = ?", [*fields.values(), job_id]
+        )
 
 
 def claim(store: Store, job_id: str) -> bool:
     """queued → running, atomically; False when the job is not queued (taken, done, canceled)."""
-    got = store.execute(
-        "UPDATE generation_jobs SET status = 'running', heartbeat_at = now(), "
-        "started_at = coalesce(started_at, now()), attempt = attempt + 1 "
-        "WHERE id = ? AND status = 'queued' AND NOT cancel_requested RETURNING id",
-        [job_id],
-    ).fetchall()
+    with _writes:
+        got = store.execute(
+            "UPDATE generation_jobs SET status = 'running', heartbeat_at = now(), "
+            "started_at = coalesce(started_at, now()), attempt = attempt + 1 "
+            "WHERE id = ? AND status = 'queued' AND NOT cancel_requested RETURNING id",
+            [job_id],
+        ).fetchall()
     return bool(got)
 
 
@@ -152,15 +162,16 @@ def finish(
         fields["step"] = step
     assignments = ", ".join(f"{name} = ?" for name in fields)
     values = [to_json(v) if name == "output" else v for name, v in fields.items()]
-    store.execute(
-        f"UPDATE generation_jobs SET {assignments}, completed_at = now() WHERE id = ?",
-        [*values, job_id],
-    )
+    with _writes:
+        store.execute(
+            f"UPDATE generation_jobs SET {assignments}, completed_at = now() WHERE id = ?",
+            [*values, job_id],
+        )
 
 
 def request_cancel(store: Store, job_id: str) -> None:
     """Flag the job and its children; those not yet running are canceled at once."""
-    with store.transaction() as cur:
+    with _writes, store.transaction() as cur:
         for column in ("id", "parent_id"):
             cur.execute(
                 f"UPDATE generation_jobs SET cancel_requested = true WHERE {column} = ? "
@@ -196,11 +207,12 @@ def logs(store: Store, job_id: str, after_id: int = 0, limit: int = 1000) -> lis
 def touch(store: Store, job_ids: Iterable[str]) -> None:
     ids = list(job_ids)
     if ids:
-        store.execute(
-            f"UPDATE generation_jobs SET heartbeat_at = now() "
-            f"WHERE id IN ({', '.join('?' * len(ids))})",
-            ids,
-        )
+        with _writes:
+            store.execute(
+                f"UPDATE generation_jobs SET heartbeat_at = now() "
+                f"WHERE id IN ({', '.join('?' * len(ids))})",
+                ids,
+            )
 
 
 def orphans(store: Store, stale_seconds: float) -> list[JobInfo]:
@@ -215,7 +227,7 @@ def orphans(store: Store, stale_seconds: float) -> list[JobInfo]:
 
 
 def requeue(store: Store, job_id: str, reason: str) -> None:
-    with store.transaction() as cur:
+    with _writes, store.transaction() as cur:
         cur.execute(
             "UPDATE generation_jobs SET status = 'queued', step = ? WHERE id = ? "
             "AND status IN ('running', 'waiting')",
