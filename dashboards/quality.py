@@ -37,7 +37,7 @@ def metric_chart(frame: pd.DataFrame, metric: str, settings) -> hv.Overlay:
         size=5,
         tools=["hover"],
         show_legend=True,
-        legend_position="top_left",
+        legend_position="right",  # outside the plot, never over a point
     )
     layers = [points]
     low, high = target_band(metric, settings)
@@ -104,7 +104,8 @@ class QualityScreen(pn.viewable.Viewer):
             if frame is None:
                 return pn.pane.Markdown("프로젝트를 고르세요.")
             settings = self.state.ws.settings
-            return pn.Row(
+            # Stacked, not side by side: two wide tables in one row clip the second one.
+            return pn.Column(
                 pn.Column(
                     "#### 시즌별 가드 요약",
                     w.Tabulator(
