@@ -217,7 +217,7 @@ class EditorScreen(pn.viewable.Viewer, Feedback):
             return
         ws = self.state.ws
         job = ws.get_job(self.job_id)
-        logs = ws.job_logs(self.job_id)
+        logs = ws.job_logs(self.job_id, last=1)
         self.progress.param.update(job=job, last_log=logs[-1].message if logs else "")
         if not job.finished:
             return

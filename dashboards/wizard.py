@@ -129,7 +129,7 @@ class NewProjectWizard(pn.viewable.Viewer, Feedback):
         if not self.job_id:
             return
         job = self.state.ws.get_job(self.job_id)
-        logs = self.state.ws.job_logs(self.job_id)
+        logs = self.state.ws.job_logs(self.job_id, last=1)
         self.job = job
         self.progress.param.update(job=job, last_log=logs[-1].message if logs else "")
         if not job.finished:

@@ -29,6 +29,7 @@ PUBLISH_EVERY = 0.5
 # An owner that has not published for this long is hung or gone.
 STATUS_STALE_AFTER = 15.0
 RECENT_JOBS = 50
+LOG_TAIL = 10  # log lines per active job in the snapshot
 
 
 def _control_queue(path):
@@ -89,22 +90,14 @@ def publish_status(owner: Owner, *, stopped: bool = False, force: bool = False) 
         "stopped": stopped,
         "jobs": [j.brief() for j in top],
         "logs": {
-            j.id: [f"{line.ts:%H:%M:%S} {line.message}" for line in _tail(store, j.id)]
+            j.id: [
+                f"{line.ts:%H:%M:%S} {line.message}"
+                for line in job_rows.logs(store, j.id, last=LOG_TAIL)
+            ]
             for j in active
         },
     }
     _owner_queue(owner).put(STATUS_KEY, snapshot)
-
-
-def _tail(store, job_id: str, n: int = 10):
-    rows = store.rows(
-        "SELECT * FROM (SELECT id, ts, level, message FROM job_logs WHERE job_id = ? "
-        "ORDER BY id DESC LIMIT ?) ORDER BY id",
-        [job_id, n],
-    )
-    from novelcraft.models import JobLog
-
-    return [JobLog.model_validate(r) for r in rows]
 
 
 # --- client side --------------------------------------------------------------------------

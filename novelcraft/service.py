@@ -243,10 +243,11 @@ class Workspace:
 
         return jobs.resolve(self, ref)
 
-    def job_logs(self, ref: str, after_id: int = 0):
+    def job_logs(self, ref: str, after_id: int = 0, *, last: int | None = None):
+        """A job's log after `after_id`; with `last`, only its newest `last` lines."""
         from novelcraft.store import jobs as job_rows
 
-        return job_rows.logs(self.store, self.get_job(ref).id, after_id)
+        return job_rows.logs(self.store, self.get_job(ref).id, after_id, last=last)
 
     def cancel_job(self, ref: str):
         from novelcraft import jobs

@@ -93,7 +93,7 @@ def job(app: AppContext, job_id: str, log_lines: int, as_json: bool):
             info.update(created_at=found.created_at, completed_at=found.completed_at,
                         input=found.input, output=found.output)  # fmt: skip
             children = [c.brief() for c in ws.list_jobs(parent=found.id, limit=None)]
-            logs = ws.job_logs(found.id)[-log_lines:] if log_lines else []
+            logs = ws.job_logs(found.id, last=log_lines) if log_lines else []
             lines = [f"{line.ts:%H:%M:%S} {line.message}" for line in logs]
     if as_json:
         print_json({**info, "children": children, "log": lines})

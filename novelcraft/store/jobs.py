@@ -195,12 +195,22 @@ def log(store: Store, job_id: str, level: str, message: str) -> None:
     )
 
 
-def logs(store: Store, job_id: str, after_id: int = 0, limit: int = 1000) -> list[JobLog]:
-    rows = store.rows(
-        "SELECT id, ts, level, message FROM job_logs WHERE job_id = ? AND id > ? "
-        "ORDER BY id LIMIT ?",
-        [job_id, after_id, limit],
-    )
+def logs(
+    store: Store, job_id: str, after_id: int = 0, limit: int = 1000, *, last: int | None = None
+) -> list[JobLog]:
+    """Log lines after `after_id`, oldest first; with `last`, only the newest `last` of them."""
+    if last is not None:
+        rows = store.rows(
+            "SELECT * FROM (SELECT id, ts, level, message FROM job_logs WHERE job_id = ? "
+            "AND id > ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+            [job_id, after_id, last],
+        )
+    else:
+        rows = store.rows(
+            "SELECT id, ts, level, message FROM job_logs WHERE job_id = ? AND id > ? "
+            "ORDER BY id LIMIT ?",
+            [job_id, after_id, limit],
+        )
     return [JobLog.model_validate(r) for r in rows]
 
 
