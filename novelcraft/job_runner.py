@@ -194,8 +194,11 @@ class JobRunner:
     # --- job types ----------------------------------------------------------------------
 
     def _pipeline_run(self, job: JobInfo, **options):
+        """A pipeline run for `job` that stops when the job is canceled or the owner stops."""
         backend = self.ws.backend(job.input.get("backend"), job.input.get("model"))
-        return self.ws.run(job.project_slug, backend, job_id=job.id, **options)
+        run = self.ws.run(job.project_slug, backend, job_id=job.id, **options)
+        run.should_stop = self._stop_check(job.id)
+        return run
 
     def _run_batch(self, job: JobInfo) -> dict:
         from novelcraft.pipeline import generate_episode
@@ -266,7 +269,6 @@ class JobRunner:
         from novelcraft.pipeline import plan_outline
 
         run = self._pipeline_run(job)
-        run.should_stop = self._stop_check(job.id)
         number = job.input["episode"]
         outline = self.with_outage_wait(
             job.id, lambda: plan_outline(run, number, force=job.input.get("force", False))
@@ -277,7 +279,6 @@ class JobRunner:
         from novelcraft.pipeline import revise_episode
 
         run = self._pipeline_run(job)
-        run.should_stop = self._stop_check(job.id)
         number = job.input["episode"]
         episode = self.with_outage_wait(
             job.id, lambda: revise_episode(run, number, job.input["instruction"])
@@ -288,7 +289,6 @@ class JobRunner:
         from novelcraft.pipeline import rederive
 
         run = self._pipeline_run(job)
-        run.should_stop = self._stop_check(job.id)
         number = job.input["episode"]
         stale = self.with_outage_wait(job.id, lambda: rederive(run, number))
         return {"episode": number, "marked_stale": stale}

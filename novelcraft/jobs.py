@@ -238,8 +238,6 @@ def estimate_batch(
     calls = chars = 0.0
     for purpose, default_calls in shape.items():
         n, size = per_episode.get(purpose, (default_calls, DEFAULT_PROMPT_CHARS[purpose]))
-        if purpose == "style" and not with_editor:
-            continue
         calls += n
         chars += n * size
     episodes = last - first + 1
