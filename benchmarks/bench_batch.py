@@ -18,10 +18,10 @@ import time
 from importlib import resources
 from pathlib import Path
 
+from novelcraft.jobs.owner import Owner
 from novelcraft.metrics import get_kiwi
-from novelcraft.owner import Owner
 from novelcraft.reports import guard_summary
-from novelcraft.service import Workspace
+from novelcraft.workspace import Workspace
 
 BIBLE = Path(str(resources.files("novelcraft").joinpath("data/sample_bible.yaml")))
 

@@ -28,7 +28,7 @@ from novelcraft.dashboards.episodes_screen import EpisodesScreen
 from novelcraft.dashboards.quality import QualityScreen
 from novelcraft.dashboards.server import free_port
 from novelcraft.dashboards.state import AppState
-from novelcraft.service import Workspace
+from novelcraft.workspace import Workspace
 
 CHROMIUM = "/usr/bin/chromium"
 BIBLE = Path(str(resources.files("novelcraft").joinpath("data/sample_bible.yaml")))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from novelcraft.backends.offline import OfflineBackend
 from novelcraft.metrics import get_kiwi
-from novelcraft.service import Workspace
+from novelcraft.workspace import Workspace
 
 BIBLE = Path(str(resources.files("novelcraft").joinpath("data/sample_bible.yaml")))
 

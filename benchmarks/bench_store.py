@@ -13,7 +13,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
-from novelcraft.service import Workspace
+from novelcraft.workspace import Workspace
 
 # A paragraph of plain Korean prose, repeated with the episode number so texts differ.
 PARAGRAPH = (

@@ -22,7 +22,7 @@ SCREENS: dict[str, str] = {
 
 
 class AppState(param.Parameterized):
-    ws = param.Parameter(doc="The in-process novelcraft.service.Workspace.")
+    ws = param.Parameter(doc="The in-process novelcraft.workspace.Workspace.")
     screen = param.Selector(default="projects", objects=list(SCREENS))
     project = param.String(default="", doc="Slug of the chosen project ('' for none).")
     episode = param.Integer(default=1, bounds=(1, None))

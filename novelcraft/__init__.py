@@ -5,6 +5,6 @@ __version__ = "0.1.0"
 
 def connect(workspace=None, *, create: bool = False):
     """Open a workspace through the one interface every front end uses (DESIGN §2)."""
-    from novelcraft.service import Workspace
+    from novelcraft.workspace import Workspace
 
     return Workspace.open(workspace, create=create)

@@ -23,10 +23,11 @@ from novelcraft import __version__
 from novelcraft.errors import BadInput, NotFound, OperationFailed
 from novelcraft.store import Store, apply_migrations
 from novelcraft.store.migrations import applied_migrations
-from novelcraft.workspace import OwnerLock, WorkspacePaths
+from novelcraft.workspace.lock import OwnerLock
+from novelcraft.workspace.paths import WorkspacePaths
 
 if TYPE_CHECKING:
-    from novelcraft.service import Workspace
+    from novelcraft.workspace import Workspace
 
 BACKUP_FORMAT = "novelcraft-backup/1"
 MANIFEST = "manifest.json"

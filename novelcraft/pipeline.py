@@ -39,7 +39,7 @@ def _quiet(level: str, message: str) -> None:
 class Run:
     """Everything one generation needs besides the episode number."""
 
-    ws: object  # novelcraft.service.Workspace (not imported: the service imports us)
+    ws: object  # novelcraft.workspace.Workspace (not imported: the service imports us)
     slug: str
     backend: Backend
     with_editor: bool = True

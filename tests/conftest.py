@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from novelcraft.service import Workspace
+from novelcraft.workspace import Workspace
 
 
 @dataclass

@@ -7,7 +7,7 @@ import json
 import pytest
 from workspace_helpers import dump_database
 
-from novelcraft.service import Workspace
+from novelcraft.workspace import Workspace
 
 
 @pytest.fixture

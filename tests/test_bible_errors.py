@@ -6,7 +6,7 @@ import pytest
 import yaml
 from workspace_helpers import dump_database
 
-from novelcraft.service import Workspace
+from novelcraft.workspace import Workspace
 
 
 def _edit(text: str, change) -> str:

@@ -9,7 +9,7 @@ import pytest
 from dashboard_helpers import sample_state, wait_for
 
 from novelcraft.dashboards.batch import BatchScreen
-from novelcraft.owner import Owner
+from novelcraft.jobs.owner import Owner
 
 
 @pytest.fixture

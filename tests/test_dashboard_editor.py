@@ -10,7 +10,7 @@ from novelcraft.dashboards import editor_tabs
 from novelcraft.dashboards.editor import AUTOSAVE_IDLE_SECONDS, EditorScreen
 from novelcraft.dashboards.metric_badges import METRIC_LABELS
 from novelcraft.dashboards.state import AppState
-from novelcraft.owner import Owner
+from novelcraft.jobs.owner import Owner
 
 
 @pytest.fixture

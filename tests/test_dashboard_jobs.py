@@ -5,7 +5,7 @@ from __future__ import annotations
 from dashboard_helpers import sample_state, wait_for
 
 from novelcraft.dashboards.jobs_screen import JobsScreen
-from novelcraft.owner import Owner
+from novelcraft.jobs.owner import Owner
 
 
 def test_lists_jobs_and_cancels_the_selected_one(workspace):

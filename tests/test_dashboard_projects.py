@@ -7,7 +7,7 @@ from dashboard_helpers import SAMPLE_BIBLE, sample_state, wait_for
 
 from novelcraft.dashboards.projects import ProjectsScreen
 from novelcraft.dashboards.state import AppState
-from novelcraft.owner import Owner
+from novelcraft.jobs.owner import Owner
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from novelcraft.service import Workspace
+from novelcraft.workspace import Workspace
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_corrupt_queue_file_is_refused(cli, slug):
 
 
 def test_locked_queue_file_is_refused(cli, slug, monkeypatch):
-    import novelcraft.queue as queue_module
+    import novelcraft.jobs.queue as queue_module
 
     monkeypatch.setattr(queue_module, "BUSY_TIMEOUT", 0.3)
     holder = sqlite3.connect(_home() / "queue.sqlite3", isolation_level=None)

@@ -11,7 +11,7 @@ import pytest
 from fake_llm import wait_until
 
 from novelcraft.errors import BadInput, NotFound
-from novelcraft.owner import Owner
+from novelcraft.jobs.owner import Owner
 from novelcraft.store import jobs as job_rows
 
 
@@ -225,7 +225,7 @@ def test_estimate_uses_the_pipeline_shape_then_history(workspace, project):
 
 
 def test_weekly_backup_schedule_and_pruning(workspace, project):
-    from novelcraft.tasks import register_backup
+    from novelcraft.jobs.tasks import register_backup
 
     made = []
     task = register_backup(workspace.tasks.huey, workspace.settings.backup, lambda: made.append(1))

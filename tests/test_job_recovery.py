@@ -17,12 +17,12 @@ import pytest
 from fake_llm import FakeOpenAIServer, process_alive, wait_until
 from workspace_helpers import run_cli_subprocess
 
-from novelcraft import control
 from novelcraft.backends.offline import OfflineBackend
 from novelcraft.errors import OperationFailed
-from novelcraft.owner import Owner
-from novelcraft.service import Workspace
+from novelcraft.jobs import control
+from novelcraft.jobs.owner import Owner
 from novelcraft.settings import BackendSettings
+from novelcraft.workspace import Workspace
 
 
 def _set(ws_dir, section: str, **values) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from novelcraft.errors import OperationFailed
-from novelcraft.service import Workspace
 from novelcraft.store import MIGRATIONS, Store, apply_migrations
 from novelcraft.store.migrations import applied_migrations
+from novelcraft.workspace import Workspace
 
 
 def _old_database(path):

@@ -24,7 +24,7 @@ def ten_episodes(tmp_path_factory):
     """Episodes 1-10 of the sample bible by the offline writer (shared: it takes a while)."""
     from importlib import resources
 
-    from novelcraft.service import Workspace
+    from novelcraft.workspace import Workspace
 
     root = tmp_path_factory.mktemp("ten")
     ws = Workspace.open(root / "ws", create=True)

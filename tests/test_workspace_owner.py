@@ -12,12 +12,12 @@ import pytest
 from workspace_helpers import run_cli_subprocess
 
 from novelcraft.errors import WorkspaceBusy
-from novelcraft.service import Workspace
+from novelcraft.workspace import Workspace
 
 HOLDER = textwrap.dedent(
     """
     import sys, time
-    from novelcraft.service import Workspace
+    from novelcraft.workspace import Workspace
     ws = Workspace.open(sys.argv[1], create=True, command="novelcraft serve")
     print("ready", flush=True)
     time.sleep(120)

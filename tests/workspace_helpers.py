@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from novelcraft.service import Workspace
+from novelcraft.workspace import Workspace
 
 
 def run_cli_subprocess(*args: str, env: dict | None = None, input: str | None = None):

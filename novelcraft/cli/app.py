@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from novelcraft.service import workspace_root
+from novelcraft.workspace import workspace_root
 
 
 @dataclass

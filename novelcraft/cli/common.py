@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from novelcraft.cli.app import AppContext
-from novelcraft.service import Workspace
+from novelcraft.workspace import Workspace
 
 
 @contextmanager

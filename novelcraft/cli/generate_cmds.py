@@ -32,7 +32,7 @@ def _echo_log(level: str, message: str) -> None:
 @pass_app
 def bootstrap(app: AppContext, name, genre, tone, protagonist, supporting, banned, notes):
     """Concept → Story Bible → new project; prints its slug."""
-    from novelcraft.jobs import normalize_concept
+    from novelcraft.jobs.submit import normalize_concept
     from novelcraft.pipeline import bootstrap_bible
 
     concept = normalize_concept(
@@ -100,8 +100,8 @@ def outline(app: AppContext, slug: str, episode: int, force: bool, set_file, as_
 def generate(app: AppContext, slug, first, last, no_editor, no_retry, detach, workers):
     """Queue episodes FROM..TO as a batch and follow it (or return at once with --detach)."""
     from novelcraft.errors import WorkspaceBusy
-    from novelcraft.jobs import check_range, submit_batch_checked
-    from novelcraft.service import Workspace
+    from novelcraft.jobs.submit import check_range, submit_batch_checked
+    from novelcraft.workspace import Workspace
 
     check_range(first, last)
     options = {"with_editor": not no_editor, "use_retry": not no_retry,
@@ -126,7 +126,7 @@ def generate(app: AppContext, slug, first, last, no_editor, no_retry, detach, wo
 
 
 def _run_in_foreground(ws, job_id: str, episodes: int, workers: int | None):
-    from novelcraft.owner import Owner
+    from novelcraft.jobs.owner import Owner
 
     owner = Owner(ws, workers).start()
     try:
@@ -174,7 +174,7 @@ def _spawn_worker(app: AppContext, workers: int | None) -> int:
     import subprocess
     import sys
 
-    command = [sys.executable, "-m", "novelcraft.worker", "--workspace", str(app.workspace)]
+    command = [sys.executable, "-m", "novelcraft.jobs.worker", "--workspace", str(app.workspace)]
     if workers:
         command += ["--workers", str(workers)]
     log = open(app.workspace / "worker.log", "ab")  # noqa: SIM115 (handed to the child)
@@ -188,8 +188,8 @@ def _spawn_worker(app: AppContext, workers: int | None) -> int:
 def _generate_through_owner(app, slug, first, last, options, detach) -> None:
     """Another process owns the workspace: submit through the queue file and follow its
     published status."""
-    from novelcraft import control
     from novelcraft.cli.progress import ProgressBar
+    from novelcraft.jobs import control
     from novelcraft.workspace import WorkspacePaths
 
     paths = WorkspacePaths(app.workspace)

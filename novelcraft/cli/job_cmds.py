@@ -2,7 +2,7 @@
 
 When another process owns the workspace (`serve`, a foreground `generate`, a detached worker)
 these read its published status and send it requests through the queue file instead of the
-database (see `novelcraft.control`).
+database (see `novelcraft.jobs.control`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import click
 from novelcraft.cli.app import AppContext, pass_app
 from novelcraft.cli.output import print_json, print_table
 from novelcraft.errors import WorkspaceBusy
-from novelcraft.service import Workspace
-from novelcraft.workspace import WorkspacePaths
+from novelcraft.workspace import Workspace, WorkspacePaths
 
 STATUS_LABELS = {
     "queued": "대기", "running": "진행 중", "waiting": "백엔드 대기", "completed": "완료",
@@ -50,7 +49,7 @@ def jobs(app: AppContext, slug: str | None, limit: int, as_json: bool):
     try:
         ws = Workspace.open(app.workspace)
     except WorkspaceBusy:
-        from novelcraft import control
+        from novelcraft.jobs import control
 
         snapshot = control.read_status(WorkspacePaths(app.workspace))
         rows = [j for j in snapshot["jobs"] if slug is None or j["project"] == slug][:limit]
@@ -78,7 +77,7 @@ def job(app: AppContext, job_id: str, log_lines: int, as_json: bool):
     try:
         ws = Workspace.open(app.workspace)
     except WorkspaceBusy:
-        from novelcraft import control
+        from novelcraft.jobs import control
 
         snapshot = control.read_status(WorkspacePaths(app.workspace))
         info = control.find_job(snapshot, job_id)
@@ -119,7 +118,7 @@ def cancel(app: AppContext, job_id: str):
     try:
         ws = Workspace.open(app.workspace)
     except WorkspaceBusy:
-        from novelcraft import control
+        from novelcraft.jobs import control
 
         info = control.request(WorkspacePaths(app.workspace), "cancel", {"ref": job_id})["job"]
     else:

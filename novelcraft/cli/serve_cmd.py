@@ -41,8 +41,8 @@ def run_server(
 ) -> None:
     """Serve the workspace until interrupted. Refuses an unauthenticated network bind first."""
     from novelcraft.dashboards.server import build_server, check_bind, free_port
-    from novelcraft.owner import Owner
-    from novelcraft.service import Workspace
+    from novelcraft.jobs.owner import Owner
+    from novelcraft.workspace import Workspace
 
     check_bind(host, basic_auth=basic_auth, oauth_provider=oauth_provider)
     port = port or free_port(host)

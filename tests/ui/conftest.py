@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from novelcraft.dashboards.server import free_port
-from novelcraft.service import Workspace
+from novelcraft.workspace import Workspace
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"

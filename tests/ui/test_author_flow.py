@@ -12,7 +12,7 @@ import pytest
 from conftest import Server, shoot
 
 from novelcraft.dashboards.server import free_port
-from novelcraft.service import Workspace
+from novelcraft.workspace import Workspace
 
 
 @pytest.fixture(scope="module")

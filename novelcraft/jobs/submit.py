@@ -15,7 +15,7 @@ from novelcraft.models import JobInfo, JobLog
 from novelcraft.store import jobs as job_rows
 
 if TYPE_CHECKING:
-    from novelcraft.service import Workspace
+    from novelcraft.workspace import Workspace
 
 __all__ = ["JobInfo", "JobLog"]
 

@@ -17,7 +17,8 @@ from novelcraft.slugs import is_valid_slug, slugify, unique_slug
 from novelcraft.store import Store, apply_migrations
 from novelcraft.store import episodes as episode_rows
 from novelcraft.store import projects as project_rows
-from novelcraft.workspace import OwnerLock, WorkspacePaths
+from novelcraft.workspace.lock import OwnerLock
+from novelcraft.workspace.paths import WorkspacePaths
 
 DEFAULT_WORKSPACE = "novelcraft-workspace"
 
@@ -34,7 +35,7 @@ class Workspace:
         self.store = store
         self._lock = lock
         self._tasks = None
-        # The JobRunner of this process's Owner while one runs (see novelcraft.owner).
+        # The JobRunner of this process's Owner while one runs (see novelcraft.jobs.owner).
         self.runner = None
 
     @classmethod
@@ -189,45 +190,45 @@ class Workspace:
     def tasks(self):
         """The workspace's huey queue with its tasks; opening it checks the queue file."""
         if self._tasks is None:
-            from novelcraft.queue import open_queue
-            from novelcraft.tasks import register
+            from novelcraft.jobs.queue import open_queue
+            from novelcraft.jobs.tasks import register
 
             self._tasks = register(open_queue(self.paths.queue))
         return self._tasks
 
     def submit_batch(self, slug: str, first: int, last: int, **options) -> str:
-        from novelcraft import jobs
+        from novelcraft.jobs import submit
 
-        return jobs.submit_batch(self, slug, first, last, **options)
+        return submit.submit_batch(self, slug, first, last, **options)
 
     def submit_episode(self, slug: str, number: int, *, regenerate: bool = False, **options) -> str:
-        from novelcraft import jobs
+        from novelcraft.jobs import submit
 
-        return jobs.submit_batch(
+        return submit.submit_batch(
             self, slug, number, number, regenerate=regenerate, attach=False, **options
         )
 
     def submit_outline(self, slug: str, number: int, *, force: bool = False, **options) -> str:
-        from novelcraft import jobs
+        from novelcraft.jobs import submit
 
-        return jobs.submit_project_job(self, "outline", slug, number, force=force, **options)
+        return submit.submit_project_job(self, "outline", slug, number, force=force, **options)
 
     def submit_revise(self, slug: str, number: int, instruction: str, **options) -> str:
-        from novelcraft import jobs
+        from novelcraft.jobs import submit
 
-        return jobs.submit_project_job(
+        return submit.submit_project_job(
             self, "revise", slug, number, instruction=instruction, **options
         )
 
     def submit_rederive(self, slug: str, number: int, **options) -> str:
-        from novelcraft import jobs
+        from novelcraft.jobs import submit
 
-        return jobs.submit_project_job(self, "rederive", slug, number, **options)
+        return submit.submit_project_job(self, "rederive", slug, number, **options)
 
     def submit_bootstrap(self, concept: dict, **options) -> str:
-        from novelcraft import jobs
+        from novelcraft.jobs import submit
 
-        return jobs.submit_bootstrap(self, concept, **options)
+        return submit.submit_bootstrap(self, concept, **options)
 
     def list_jobs(self, slug: str | None = None, *, limit: int = 200, parent: str | None = None):
         from novelcraft.store import jobs as job_rows
@@ -239,9 +240,9 @@ class Workspace:
         )
 
     def get_job(self, ref: str):
-        from novelcraft import jobs
+        from novelcraft.jobs import submit
 
-        return jobs.resolve(self, ref)
+        return submit.resolve(self, ref)
 
     def job_logs(self, ref: str, after_id: int = 0, *, last: int | None = None):
         """A job's log after `after_id`; with `last`, only its newest `last` lines."""
@@ -250,14 +251,14 @@ class Workspace:
         return job_rows.logs(self.store, self.get_job(ref).id, after_id, last=last)
 
     def cancel_job(self, ref: str):
-        from novelcraft import jobs
+        from novelcraft.jobs import submit
 
-        return jobs.cancel(self, ref)
+        return submit.cancel(self, ref)
 
     def estimate_batch(self, slug: str, first: int, last: int, **options) -> dict:
-        from novelcraft import jobs
+        from novelcraft.jobs import submit
 
-        return jobs.estimate_batch(self, slug, first, last, **options)
+        return submit.estimate_batch(self, slug, first, last, **options)
 
     # --- backups ------------------------------------------------------------------------
 

@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from novelcraft.backends.base import BackendError
 from novelcraft.errors import NovelcraftError
-from novelcraft.jobs import PROJECT_JOBS
+from novelcraft.jobs.submit import PROJECT_JOBS
 from novelcraft.models import JobInfo
 from novelcraft.pipeline import Canceled
 from novelcraft.store import generation as gen
 from novelcraft.store import jobs as job_rows
 
 if TYPE_CHECKING:
-    from novelcraft.service import Workspace
+    from novelcraft.workspace import Workspace
 
 log = logging.getLogger("novelcraft.jobs")
 

@@ -4,7 +4,7 @@
 jobs a dead owner left running go back to the queue (huey had deleted their tasks when they
 started), and every queued job without a task in the queue file gets one. While it runs, a
 monitor thread beats the heartbeat of running jobs, re-queues a job whose worker died, and
-serves the control queue other processes write to (see `novelcraft.control`).
+serves the control queue other processes write to (see `novelcraft.jobs.control`).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import threading
 import time
 from collections.abc import Callable
 
-from novelcraft import control
 from novelcraft.errors import BadInput
-from novelcraft.job_runner import JobRunner
+from novelcraft.jobs import control
+from novelcraft.jobs.queue import EmbeddedConsumer
+from novelcraft.jobs.runner import JobRunner
 from novelcraft.models import JobInfo
-from novelcraft.queue import EmbeddedConsumer
 from novelcraft.store import jobs as job_rows
 
 log = logging.getLogger("novelcraft.owner")
@@ -47,7 +47,7 @@ class Owner:
         tasks.huey.runner = self.runner
         self.ws.runner = self.runner
         if self.periodic and self.ws.settings.backup.enabled:
-            from novelcraft.tasks import register_backup
+            from novelcraft.jobs.tasks import register_backup
 
             register_backup(tasks.huey, self.ws.settings.backup, self.scheduled_backup)
         self.recovered = self.recover()

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from novelcraft import errors
 from novelcraft.errors import BadInput, NotFound, NovelcraftError, OperationFailed
-from novelcraft.queue import CONTROL_QUEUE, open_queue
+from novelcraft.jobs.queue import CONTROL_QUEUE, open_queue
 from novelcraft.store import jobs as job_rows
 
 if TYPE_CHECKING:
-    from novelcraft.owner import Owner
+    from novelcraft.jobs.owner import Owner
     from novelcraft.workspace import WorkspacePaths
 
 STATUS_KEY = "status"
@@ -63,14 +63,14 @@ def _owner_queue(owner: Owner):
 
 
 def _answer(owner: Owner, action: str, payload: dict) -> dict:
-    from novelcraft import jobs
+    from novelcraft.jobs import submit
 
     ws = owner.ws
     try:
         if action == "submit_batch":
-            return {"job_id": jobs.submit_batch(ws, **payload)}
+            return {"job_id": submit.submit_batch(ws, **payload)}
         if action == "cancel":
-            return {"job": jobs.cancel(ws, payload["ref"]).brief()}
+            return {"job": submit.cancel(ws, payload["ref"]).brief()}
         raise BadInput(f"unknown request {action!r}")
     except NovelcraftError as exc:
         return {"error": str(exc), "kind": type(exc).__name__}

@@ -1,6 +1,6 @@
 """A detached owner for `generate --detach`: owns the workspace until no job is left to run.
 
-Started as `python -m novelcraft.worker --workspace DIR [--workers N]` in its own session, with
+Started as `python -m novelcraft.jobs.worker --workspace DIR [--workers N]` in its own session, with
 its output in `worker.log` in the workspace. While it runs, other commands reach it through the
 queue file like any owner (`novelcraft jobs`, `job`, `cancel`).
 """
@@ -23,9 +23,9 @@ OPEN_PATIENCE_SECONDS = 30.0
 
 
 def run(workspace: str, workers: int | None) -> int:
-    from novelcraft.owner import Owner
-    from novelcraft.service import Workspace
+    from novelcraft.jobs.owner import Owner
     from novelcraft.store import jobs as job_rows
+    from novelcraft.workspace import Workspace
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -49,7 +49,7 @@ def run(workspace: str, workers: int | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m novelcraft.worker")
+    parser = argparse.ArgumentParser(prog="python -m novelcraft.jobs.worker")
     parser.add_argument("--workspace", required=True)
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
