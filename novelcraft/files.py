@@ -24,3 +24,26 @@ def write_file_atomically(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# The workspace holds manuscripts and credentials: only its owner may read it (DESIGN §3).
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def make_private(path: Path) -> None:
+    """Owner-only modes on `path` and everything under it (symbolic links are left alone)."""
+    path = Path(path)
+    if path.is_symlink():
+        return
+    if path.is_file():
+        os.chmod(path, PRIVATE_FILE_MODE)
+        return
+    os.chmod(path, PRIVATE_DIR_MODE)
+    for folder, dirs, names in os.walk(path):
+        for name in dirs:
+            if not os.path.islink(os.path.join(folder, name)):
+                os.chmod(os.path.join(folder, name), PRIVATE_DIR_MODE)
+        for name in names:
+            if not os.path.islink(os.path.join(folder, name)):
+                os.chmod(os.path.join(folder, name), PRIVATE_FILE_MODE)
