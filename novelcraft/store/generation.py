@@ -135,10 +135,15 @@ def record_metrics(
         "banned_endings": m.banned_ending_count,
         "passed": m.passed,
     }
+    # One row per (episode, stage, attempt): a step re-run after a crash between this write and
+    # its checkpoint replaces the row instead of adding a second one (m006's unique key).
+    updates = ", ".join(f"{c} = excluded.{c}" for c in (*METRIC_COLUMNS, "warnings"))
     store.execute(
         f"INSERT INTO episode_metrics (project_id, episode_id, episode_number, stage, attempt, "
         f"{', '.join(METRIC_COLUMNS)}, warnings) VALUES (?, ?, ?, ?, ?, "
-        f"{', '.join('?' for _ in METRIC_COLUMNS)}, ?)",
+        f"{', '.join('?' for _ in METRIC_COLUMNS)}, ?) "
+        f"ON CONFLICT (episode_id, stage, attempt) DO UPDATE SET {updates}, "
+        "measured_at = now()::TIMESTAMP",
         [
             pid,
             episode_id,
