@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from novelcraft.models import EpisodeEvent, Outline
+from novelcraft.redact import redact
 from novelcraft.store.connection import Store, from_json, to_json
 from novelcraft.store.episodes import add_version, text_length
 
@@ -216,6 +217,6 @@ def record_call(store: Store, record, *, job_id: str | None, pid: int | None) ->
             record.output_tokens,
             record.duration_ms,
             record.ok,
-            record.error,
+            None if record.error is None else redact(record.error),
         ],
     )
