@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from novelcraft.errors import BadInput
@@ -47,3 +49,13 @@ def make_private(path: Path) -> None:
         for name in names:
             if not os.path.islink(os.path.join(folder, name)):
                 os.chmod(os.path.join(folder, name), PRIVATE_FILE_MODE)
+
+
+@contextlib.contextmanager
+def private_umask() -> Iterator[None]:
+    """Files created inside (by us, DuckDB or SQLite) are born owner-only."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
