@@ -8,6 +8,7 @@ import sys
 import click
 
 from novelcraft.cli import (
+    auth_cmds,
     bible_cmds,
     check_cmd,
     episode_cmds,
@@ -29,6 +30,7 @@ for module in (
     report_cmds,
     check_cmd,
     serve_cmd,
+    auth_cmds,
 ):
     module.register(cli)
 

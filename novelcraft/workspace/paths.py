@@ -82,7 +82,8 @@ class WorkspacePaths:
         sidecars = [db.with_name(db.name + ".wal")]
         sidecars += [queue.with_name(queue.name + s) for s in ("-wal", "-shm", "-journal")]
         subdirs = [self.root / sub for sub in SUBDIRS]
-        return [self.settings, db, queue, self.server, self.lock, *sidecars, *subdirs]
+        secret = self.root / "cookie_secret"
+        return [self.settings, db, queue, self.server, self.lock, secret, *sidecars, *subdirs]
 
     def load_settings(self) -> Settings:
         return load_settings(self.settings)
