@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -67,7 +68,12 @@ def table_counts(store: Store) -> dict[str, int]:
 
 def write_backup(ws: Workspace, dest_dir: Path) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        dest_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=dest_dir):
+            pass
+    except OSError as exc:
+        raise BadInput(f"{dest_dir}: cannot write a backup here ({exc.strerror or exc})") from None
     name = f"novelcraft-backup-{stamp}"
     n = 1
     while (dest_dir / name).exists():

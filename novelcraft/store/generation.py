@@ -86,8 +86,18 @@ def pipeline_state(store: Store, episode_id: int) -> dict[str, Any]:
     return from_json(store.scalar("SELECT pipeline FROM episodes WHERE id = ?", [episode_id]), {})
 
 
+# The episode columns a pipeline step may set: names are pasted into the UPDATE, so only these.
+STEP_COLUMNS = frozenset({
+    "title", "status", "outline", "content", "summary", "length", "style_metrics",
+    "generation_prompt", "context_stale", "context_sizes", "passed",
+})  # fmt: skip
+
+
 def save_state(store: Store, episode_id: int, state: dict[str, Any], **columns: Any) -> None:
     """Checkpoint: the pipeline state plus any episode columns this step produced."""
+    unknown = set(columns) - STEP_COLUMNS
+    if unknown:
+        raise ValueError(f"not an episode column a step may set: {sorted(unknown)}")
     sets = ["pipeline = ?", "updated_at = current_timestamp"]
     params: list[Any] = [to_json(state)]
     for name, value in columns.items():
