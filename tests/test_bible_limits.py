@@ -4,6 +4,7 @@ is built, in the CLI and the dashboard upload alike (they share `bible.parse_bib
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import textwrap
@@ -126,10 +127,13 @@ yaml_pieces = st.sampled_from(
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(yaml_pieces, max_size=60).map("".join))
 def test_arbitrary_yaml_text_is_a_bible_or_one_line_of_bad_input(text):
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     try:
         parse_bible(text, "fuzz.yaml")
     except BadInput as exc:
         assert "\n" not in str(exc) and str(exc).startswith("fuzz.yaml")
+    # ru_maxrss is KiB: 60 pieces of YAML may not cost 50 MB (an alias bomb would).
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000
 
 
 nested = st.recursive(
