@@ -92,8 +92,12 @@ def write_backup(ws: Workspace, dest_dir: Path) -> Path:
             )
         if ws.paths.settings.exists():
             shutil.copy2(ws.paths.settings, partial / ws.paths.settings.name)
-        if ws.paths.prompts.is_dir() and any(ws.paths.prompts.iterdir()):
-            shutil.copytree(ws.paths.prompts, partial / "prompts")
+        # Only the template overrides a restore accepts (anything else there is not ours).
+        for template in TEMPLATES.values():
+            override = ws.paths.prompts / template.filename
+            if override.is_file() and not override.is_symlink():
+                (partial / "prompts").mkdir(mode=0o700, exist_ok=True)
+                shutil.copyfile(override, partial / "prompts" / template.filename)
         files = {
             str(p.relative_to(partial)): _sha256(p)
             for p in sorted(partial.rglob("*"))

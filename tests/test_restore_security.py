@@ -235,3 +235,16 @@ def test_a_hostile_prompt_template_cannot_reach_python(backup_dir, tmp_path, cli
     with pytest.raises(BadInput, match="summary"):
         render("summary", {}, override_dir=tmp_path / "target" / "prompts")
     assert not canary.exists()
+
+
+def test_a_backup_carries_only_files_a_restore_accepts(ws_dir, tmp_path, cli, sample_bible_path):
+    with Workspace.open(ws_dir, create=True) as ws:
+        ws.import_bible(sample_bible_path)
+        (ws.paths.prompts / "episode.jinja2").write_text("{{ episode_number }}화", encoding="utf-8")
+        (ws.paths.prompts / "notes.txt").write_text("작가 메모", encoding="utf-8")
+    made = cli("--workspace", ws_dir, "backup", "-o", tmp_path / "b")
+    assert not (tmp_path / made.out.strip() / "prompts" / "notes.txt").exists()
+    result = _restore(cli, tmp_path, made.out.strip())
+    assert result.code == 0, result.err
+    restored = tmp_path / "target" / "prompts" / "episode.jinja2"
+    assert restored.read_text(encoding="utf-8") == "{{ episode_number }}화"
