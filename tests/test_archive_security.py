@@ -82,6 +82,16 @@ def test_archive_columns_are_columns_of_the_schema(workspace):
         assert set(stored_columns(model)) <= {r[0] for r in rows}, table
 
 
+def test_every_column_of_an_archived_table_travels_in_the_archive(workspace):
+    """A migration that adds a column must add it to the row model too, or archives lose it."""
+    relinked = {"id", "project_id", "episode_id"}
+    for table, model in ROW_MODELS.items():
+        rows = workspace.store.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+        ).fetchall()
+        assert {r[0] for r in rows} - relinked == set(stored_columns(model)), table
+
+
 def test_round_trip_keeps_every_row(archive_bytes, tmp_path, workspace):
     path = tmp_path / "a.zip"
     path.write_bytes(archive_bytes)
