@@ -248,7 +248,8 @@ class JobInfo(BaseModel):
     id: str
     job_type: str
     status: JobStatus = "queued"
-    step: str = ""
+    step: str = ""  # a key of novelcraft.labels.STEP_LABELS
+    step_episode: int | None = None
     progress: float = 0.0
     error: str | None = None
     project_id: int | None = None
@@ -268,10 +269,17 @@ class JobInfo(BaseModel):
     def finished(self) -> bool:
         return self.status in FINISHED
 
+    @property
+    def step_label(self) -> str:
+        from novelcraft.labels import step_label
+
+        return step_label(self.step, self.step_episode)
+
     def brief(self) -> dict:
         """The `jobs --json` / `job --json` shape of DESIGN §11 plus what a reader needs."""
         return {
             "id": self.id, "job_type": self.job_type, "status": self.status, "step": self.step,
+            "step_episode": self.step_episode, "step_label": self.step_label,
             "progress": round(self.progress, 4), "error": self.error,
             "project": self.project_slug, "episode_number": self.episode_number,
             "parent_id": self.parent_id,

@@ -15,6 +15,7 @@ from novelcraft.backends.base import Backend, BackendCancelled
 from novelcraft.backends.retry import CallResult, call_llm
 from novelcraft.context import assemble, voice_profiles
 from novelcraft.errors import BadInput, NotFound
+from novelcraft.labels import step_label
 from novelcraft.metrics import Measurement, measure
 from novelcraft.models import Bible, Episode, Outline
 from novelcraft.prompts import BootstrapAnswer, EventsAnswer
@@ -83,7 +84,7 @@ class Run:
             raise Canceled("canceled")
 
     def step(self, name: str, number: int) -> None:
-        self.log("info", f"{number}화: {name}")
+        self.log("info", f"{number}화: {step_label(name)}")
         if self.on_step:
             self.on_step(name, STEPS.index(name) / len(STEPS) if name in STEPS else 1.0)
 

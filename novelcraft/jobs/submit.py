@@ -195,19 +195,17 @@ def resolve(ws: Workspace, ref: str) -> JobInfo:
 
 
 def cancel(ws: Workspace, ref: str) -> JobInfo:
+    """Flag the job canceled. A queued job ends now; a running one stops at its next step
+    (the owner's monitor hands the flag to its runner). A running job whose heartbeat is
+    stale has no live runner, so it ends now too rather than being resumed."""
     job = resolve(ws, ref)
     if job.finished:
         raise BadInput(f"job {job.id} is already {job.status}")
     job_rows.request_cancel(ws.store, job.id)
-    runner = ws.runner
-    if runner is not None and job.id in runner.running_ids():
-        runner.cancel(job.id)  # stops at its next step or kills the running codex call
-    else:
-        # Nobody runs it here: it was queued (already canceled above) or orphaned by a dead
-        # owner; either way it ends now rather than being resumed.
-        for row in (job, *job_rows.children(ws.store, job.id)):
-            if row.status in ("running", "waiting"):
-                job_rows.finish(ws.store, row.id, "canceled", step="취소됨")
+    stale = {j.id for j in job_rows.orphans(ws.store, ws.settings.queue.heartbeat_stale_seconds)}
+    for row in (job, *job_rows.children(ws.store, job.id)):
+        if row.status in ("running", "waiting") and row.id in stale:
+            job_rows.finish(ws.store, row.id, "canceled", step="canceled")
     return job_rows.get(ws.store, job.id)
 
 

@@ -217,12 +217,19 @@ def m005_episode_pipeline_state(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE episodes ADD COLUMN pipeline JSON")
 
 
+def m008_job_step_episode(cur: duckdb.DuckDBPyConnection) -> None:
+    """A job's step is machine data: a step key (`generation_jobs.step`) plus the episode it
+    is on; the Korean label is rendered from `novelcraft.labels`, never stored."""
+    cur.execute("ALTER TABLE generation_jobs ADD COLUMN step_episode INTEGER")
+
+
 MIGRATIONS: list[Migration] = [
     m001_core,
     m002_episode_revision_and_context,
     m003_events_and_metrics,
     m004_jobs_logs_and_llm_calls,
     m005_episode_pipeline_state,
+    m008_job_step_episode,
 ]
 
 
