@@ -34,7 +34,7 @@ def new_token() -> str:
 
 
 def write_record(paths: WorkspacePaths, url: str, token: str, kind: str) -> ServerRecord:
-    record = ServerRecord(pid=os.getpid(), url=url.rstrip("/"), token=token, kind=kind,
+    record = ServerRecord(pid=os.getpid(), url=url.rstrip("/") + "/", token=token, kind=kind,
                           started_at=datetime.now(UTC).isoformat(timespec="seconds"))  # fmt: skip
     write_file_atomically(paths.server, record.model_dump_json())
     os.chmod(paths.server, 0o600)
