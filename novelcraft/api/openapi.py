@@ -6,7 +6,7 @@ import functools
 import re
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 import novelcraft
 from novelcraft.api.bodies import ErrorBody
@@ -20,16 +20,19 @@ ERRORS = {
 
 
 def _schema(kind: Any, components: dict) -> dict:
+    """The schema of `kind`; models go to components and are referenced by name."""
     schema = TypeAdapter(kind).json_schema(ref_template=REF, by_alias=True)
     components.update(schema.pop("$defs", {}))
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        components[kind.__name__] = schema
+        return {"$ref": REF.format(model=kind.__name__)}
     return schema
 
 
 @functools.cache
 def openapi_document() -> dict:
     components: dict[str, Any] = {}
-    error_schema = _schema(ErrorBody, components)
-    components["ErrorBody"] = error_schema
+    _schema(ErrorBody, components)
     paths: dict[str, dict] = {}
     for ep in ENDPOINTS:
         op: dict[str, Any] = {
