@@ -142,8 +142,11 @@ def test_bad_input_on_every_kind_of_route(api):
                   422, "from")  # fmt: skip
     _assert_error(client.post("/api/generate/batch", json={"project": slug, "from": 3, "to": 2}),
                   422, "after")  # fmt: skip
-    _assert_error(client.post("/api/generate/episode",
-                              json={"project": slug, "episode_number": -1}), 422, "episode_number")
+    _assert_error(
+        client.post("/api/generate/episode", json={"project": slug, "episode_number": -1}),
+        422,
+        "episode_number",
+    )
     _assert_error(client.put(f"/api/projects/{slug}/episodes/1",
                              json={"content": 5, "revision": 1}), 422, "content")  # fmt: skip
     # Unknown ids.
