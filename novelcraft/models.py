@@ -10,7 +10,7 @@ import itertools
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
 BIBLE_FORMAT = "novelcraft-bible/1"
 
@@ -269,8 +269,10 @@ class JobInfo(BaseModel):
     def finished(self) -> bool:
         return self.status in FINISHED
 
+    @computed_field
     @property
     def step_label(self) -> str:
+        """The Korean label of the step (novelcraft.labels); sent along, never parsed back."""
         from novelcraft.labels import step_label
 
         return step_label(self.step, self.step_episode)
