@@ -11,6 +11,7 @@ from pathlib import Path
 
 from novelcraft import bible as bible_io
 from novelcraft.errors import BadInput, NotFound
+from novelcraft.jobs import submit
 from novelcraft.models import (
     Bible,
     Character,
@@ -296,43 +297,29 @@ class Workspace:
         return self._tasks
 
     def submit_batch(self, slug: str, first: int, last: int, **options) -> str:
-        from novelcraft.jobs import submit
-
         return submit.submit_batch(self, slug, first, last, **options)
 
     def submit_batch_checked(self, slug: str, first: int, last: int, **options) -> tuple[str, bool]:
         """The batch's job id and whether the range attached to a running batch."""
-        from novelcraft.jobs import submit
-
         return submit.submit_batch_checked(self, slug, first, last, **options)
 
     def submit_episode(self, slug: str, number: int, *, regenerate: bool = False, **options) -> str:
-        from novelcraft.jobs import submit
-
         return submit.submit_batch(
             self, slug, number, number, regenerate=regenerate, attach=False, **options
         )
 
     def submit_outline(self, slug: str, number: int, *, force: bool = False, **options) -> str:
-        from novelcraft.jobs import submit
-
         return submit.submit_project_job(self, "outline", slug, number, force=force, **options)
 
     def submit_revise(self, slug: str, number: int, instruction: str, **options) -> str:
-        from novelcraft.jobs import submit
-
         return submit.submit_project_job(
             self, "revise", slug, number, instruction=instruction, **options
         )
 
     def submit_rederive(self, slug: str, number: int, **options) -> str:
-        from novelcraft.jobs import submit
-
         return submit.submit_project_job(self, "rederive", slug, number, **options)
 
     def submit_bootstrap(self, concept: dict, **options) -> str:
-        from novelcraft.jobs import submit
-
         return submit.submit_bootstrap(self, concept, **options)
 
     def list_jobs(
@@ -347,8 +334,6 @@ class Workspace:
         )
 
     def get_job(self, ref: str) -> JobInfo:
-        from novelcraft.jobs import submit
-
         return submit.resolve(self, ref)
 
     def job_logs(self, ref: str, after_id: int = 0, *, last: int | None = None) -> list[JobLog]:
@@ -358,13 +343,9 @@ class Workspace:
         return job_rows.logs(self.store, self.get_job(ref).id, after_id, last=last)
 
     def cancel_job(self, ref: str) -> JobInfo:
-        from novelcraft.jobs import submit
-
         return submit.cancel(self, ref)
 
     def estimate_batch(self, slug: str, first: int, last: int, **options) -> dict:
-        from novelcraft.jobs import submit
-
         return submit.estimate_batch(self, slug, first, last, **options)
 
     # --- backups ------------------------------------------------------------------------
