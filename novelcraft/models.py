@@ -243,7 +243,7 @@ ACTIVE: tuple[str, ...] = ("queued", "running", "waiting")
 
 
 class JobInfo(BaseModel):
-    """One row of `generation_jobs`, as the CLI, dashboard and status snapshot show it."""
+    """One row of `generation_jobs`, as the CLI, the dashboard and the API show it."""
 
     id: str
     job_type: str

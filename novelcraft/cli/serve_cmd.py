@@ -8,10 +8,16 @@ consumer stops gracefully (running jobs resume from their checkpoint next time).
 from __future__ import annotations
 
 import signal
+import sys
 
 import click
 
 from novelcraft.cli.app import AppContext, pass_app
+
+# Job threads are CPU-bound Python (writer, metrics) and hold the GIL for the whole default
+# 5 ms slice; a request hops between the event loop and an executor thread several times, so
+# a shorter slice lets reads answer in milliseconds while a batch runs (bench_api.py).
+API_SWITCH_INTERVAL = 0.001
 
 
 def run_server(
@@ -32,6 +38,7 @@ def run_server(
 
     check_bind(host, basic_auth=basic_auth, oauth_provider=oauth_provider)
     port = port or free_port(host)
+    sys.setswitchinterval(API_SWITCH_INTERVAL)
     ws = Workspace.open(app.workspace, create=True)
     api = None
     try:

@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workspace", required=True)
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
+    from novelcraft.cli.serve_cmd import API_SWITCH_INTERVAL
+
+    sys.setswitchinterval(API_SWITCH_INTERVAL)  # a dedicated owner: see serve_cmd
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
         return run(args.workspace, args.workers)
