@@ -217,7 +217,7 @@ def m005_episode_pipeline_state(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE episodes ADD COLUMN pipeline JSON")
 
 
-def m008_job_step_episode(cur: duckdb.DuckDBPyConnection) -> None:
+def m006_job_step_episode(cur: duckdb.DuckDBPyConnection) -> None:
     """A job's step is machine data: a step key (`generation_jobs.step`) plus the episode it
     is on; the Korean label is rendered from `novelcraft.labels`, never stored."""
     cur.execute("ALTER TABLE generation_jobs ADD COLUMN step_episode INTEGER")
@@ -229,7 +229,7 @@ MIGRATIONS: list[Migration] = [
     m003_events_and_metrics,
     m004_jobs_logs_and_llm_calls,
     m005_episode_pipeline_state,
-    m008_job_step_episode,
+    m006_job_step_episode,
 ]
 
 
