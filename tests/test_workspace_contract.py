@@ -225,3 +225,37 @@ def test_local_and_remote_answer_with_equal_models(ws_dir, sample_bible_path):
             assert remote.metrics_rows(slug) == local.metrics_rows(slug)
             assert remote.guard_summary(slug) == local.guard_summary(slug)
             assert remote.episode_columns(slug, 1) == local.episode_columns(slug, 1)
+
+
+# What only the process that owns the store can do: run the pipeline in-process, own the queue.
+OWNER_ONLY = {
+    "open",
+    "run",
+    "generate",
+    "backend",
+    "tasks",
+    "serve",
+    "stop_serving",
+    "save_episode",
+}
+
+
+def test_the_remote_workspace_offers_every_client_method_of_the_local_one():
+    import inspect
+
+    def public(cls) -> set[str]:
+        return {name for name in dir(cls) if not name.startswith("_")}
+
+    missing = public(Workspace) - public(RemoteWorkspace) - OWNER_ONLY
+    assert not missing, f"RemoteWorkspace lacks {sorted(missing)}"
+    for name in public(Workspace) & public(RemoteWorkspace):
+        local, remote = getattr(Workspace, name), getattr(RemoteWorkspace, name)
+        if not callable(local) or isinstance(local, type):
+            continue
+        named = {
+            p.name for p in inspect.signature(local).parameters.values()
+            if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        }  # fmt: skip
+        remote_sig = inspect.signature(remote).parameters
+        absorbs = any(p.kind == p.VAR_KEYWORD for p in remote_sig.values())
+        assert named <= set(remote_sig) or absorbs, (name, named, list(remote_sig))
