@@ -218,3 +218,15 @@ def test_server_json_is_private_removed_on_stop_and_ignored_when_its_pid_is_dead
     assert read_record(paths) is None
     paths.server.write_text("{not json")
     assert read_record(paths) is None
+
+
+def test_an_unexpected_failure_is_a_500_without_a_stack_trace(api, monkeypatch):
+    client, _slug, _job_id, ws = api
+
+    def broken():
+        raise RuntimeError("secret internals /etc/passwd")
+
+    monkeypatch.setattr(ws, "list_projects", broken)
+    body = _assert_error(client.get("/api/projects"), 500)
+    assert body["error"] == "operation_failed" and "secret" not in body["detail"]
+    assert client.get("/api/health").status_code == 200  # the server lives on

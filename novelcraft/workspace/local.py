@@ -346,7 +346,9 @@ class Workspace:
         return submit.cancel(self, ref)
 
     def estimate_batch(self, slug: str, first: int, last: int, **options) -> dict:
-        return submit.estimate_batch(self, slug, first, last, **options)
+        from novelcraft.jobs.estimate import estimate_batch
+
+        return estimate_batch(self, slug, first, last, **options)
 
     # --- backups ------------------------------------------------------------------------
 
