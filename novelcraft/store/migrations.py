@@ -254,6 +254,12 @@ def m006_one_metric_row_per_attempt(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE episode_metrics_m006 RENAME TO episode_metrics")
 
 
+def m007_job_step_episode(cur: duckdb.DuckDBPyConnection) -> None:
+    """A job's step is machine data: a step key (`generation_jobs.step`) plus the episode it
+    is on; the Korean label is rendered from `novelcraft.labels`, never stored."""
+    cur.execute("ALTER TABLE generation_jobs ADD COLUMN step_episode INTEGER")
+
+
 MIGRATIONS: list[Migration] = [
     m001_core,
     m002_episode_revision_and_context,
@@ -261,6 +267,7 @@ MIGRATIONS: list[Migration] = [
     m004_jobs_logs_and_llm_calls,
     m005_episode_pipeline_state,
     m006_one_metric_row_per_attempt,
+    m007_job_step_episode,
 ]
 
 
