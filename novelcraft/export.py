@@ -11,6 +11,7 @@ import io
 import json
 import zipfile
 import zlib
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from novelcraft.archive_rows import (
 from novelcraft.bible import MAX_BIBLE_BYTES, decode_text, parse_bible
 from novelcraft.errors import BadInput, NotFound, OperationFailed
 from novelcraft.files import write_file_atomically
+from novelcraft.models import Bible
 from novelcraft.reports import guard_summary, guard_summary_csv, metrics_csv, metrics_rows
 from novelcraft.slugs import is_valid_slug, unique_slug
 from novelcraft.store import projects as project_rows
@@ -298,12 +300,28 @@ def _insert(cur, row: ArchiveRow, returning: bool = False, **links: Any) -> int 
     return cur.fetchone()[0] if returning else None
 
 
-def import_archive(ws, path: Path, slug: str | None = None) -> str:
-    """Recreate the archived project (all in one transaction); return its slug."""
+@dataclass(frozen=True)
+class LoadedArchive:
+    """An archive read and validated in full, before any workspace is touched."""
+
+    path: Path
+    manifest: ArchiveManifest
+    bible: Bible
+    tables: dict[str, list[ArchiveRow]]
+
+
+def load_archive(path: Path | str) -> LoadedArchive:
     path = Path(path)
     manifest, bible_text, tables = _read_archive(path)
     bible = parse_bible(bible_text, f"{path}:bible.yaml")
     _check_links(path, tables)
+    return LoadedArchive(path, manifest, bible, tables)
+
+
+def import_archive(ws, source: Path | str | LoadedArchive, slug: str | None = None) -> str:
+    """Recreate the archived project (all in one transaction); return its slug."""
+    loaded = source if isinstance(source, LoadedArchive) else load_archive(source)
+    path, manifest, bible, tables = loaded.path, loaded.manifest, loaded.bible, loaded.tables
     taken = project_rows.slugs(ws.store)
     if slug is not None:
         if not is_valid_slug(slug):
