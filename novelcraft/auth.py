@@ -130,8 +130,8 @@ def load_users(path: Path | str) -> Users:
         raise BadInput(f"{path}: too large for a users file")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{path}: not a users file ({exc})") from None
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise BadInput(f"{path}: not a users file ({type(exc).__name__})") from None
     if not isinstance(data, dict) or data.get("format") != USERS_FORMAT:
         raise BadInput(
             f"{path}: not a NovelCraft users file (format {USERS_FORMAT}); plain-text password "

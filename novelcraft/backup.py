@@ -173,6 +173,8 @@ def read_manifest(source: Path) -> BackupManifest:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadInput(f"{path}: unreadable manifest ({exc})") from None
+    except RecursionError:
+        raise BadInput(f"{path}: unreadable manifest (nested too deeply)") from None
     if not isinstance(raw, dict) or raw.get("format") != BACKUP_FORMAT:
         raise BadInput(f"{path}: format is not {BACKUP_FORMAT}")
     try:

@@ -216,6 +216,8 @@ def _read_rows(members: _Members, table: str) -> list[ArchiveRow]:
             raw = json.loads(line)
         except ValueError as exc:
             raise BadInput(f"{where}: not a JSON line ({exc})") from None
+        except RecursionError:
+            raise BadInput(f"{where}: nested too deeply for an archive row") from None
         if not isinstance(raw, dict):
             raise BadInput(f"{where}: a row must be a JSON object, not {type(raw).__name__}")
         try:

@@ -143,6 +143,8 @@ def test_a_crafted_value_is_stored_as_text(archive_bytes, tmp_path, workspace):
     [
         ("data__episodes_dot_jsonl", '{"episode_number": 1}\n{not json', "data/episodes.jsonl:2:"),
         ("data__episodes_dot_jsonl", "[1, 2]", "data/episodes.jsonl:1: a row must be"),
+        ("data__episodes_dot_jsonl", "[" * 100_000, "data/episodes.jsonl:1: nested too deeply"),
+        ("manifest_dot_json", "[" * 100_000, "manifest.json"),
         ("data__episodes_dot_jsonl", '{"episode_number": "하나"}', "episode_number"),
         ("data__episodes_dot_jsonl", '{"episode_number": 99999999999}', "episode_number"),
         ("data__episodes_dot_jsonl", '{"episode_number": 1, "outline": "{nope"}', "outline"),

@@ -12,6 +12,9 @@ from novelcraft.cli.app import AppContext, pass_app
 from novelcraft.cli.common import open_workspace
 from novelcraft.cli.output import print_json, print_table
 
+# An outline is a few kilobytes of JSON; a file far larger is not one.
+MAX_OUTLINE_BYTES = 1024 * 1024
+
 
 def _run(ws, app: AppContext, slug: str, **options):
     return ws.run(slug, ws.backend(app.backend, app.model), **options)
@@ -60,13 +63,15 @@ def bootstrap(app: AppContext, name, genre, tone, protagonist, supporting, banne
 def outline(app: AppContext, slug: str, episode: int, force: bool, set_file, as_json: bool):
     """Plan, show or set the scene outline of one episode."""
     from novelcraft.bible import decode_text
-    from novelcraft.errors import NotFound
+    from novelcraft.errors import BadInput, NotFound
     from novelcraft.pipeline import parse_outline, plan_outline, set_outline
 
     edited = None
     if set_file is not None:
         if not set_file.is_file():
             raise NotFound(f"{set_file}: no such file")
+        if set_file.stat().st_size > MAX_OUTLINE_BYTES:
+            raise BadInput(f"{set_file}: too large for an outline")
         edited = parse_outline(decode_text(set_file.read_bytes(), str(set_file)), str(set_file))
     with open_workspace(app) as ws:
         run = _run(ws, app, slug)
