@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from novelcraft import export
 from novelcraft.archive_rows import ROW_MODELS, stored_columns
 from novelcraft.errors import BadInput
+from novelcraft.slugs import is_valid_slug
 from novelcraft.workspace import Workspace
 
 
@@ -267,3 +268,24 @@ def test_arbitrary_rows_never_execute_or_crash(
     assert not (tmp_path / "canary.csv").exists()
     # ru_maxrss is in KiB: a handful of small rows may not cost 100 MB.
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before < 100_000
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(manifest=st.dictionaries(st.sampled_from(["format", "slug", "novelcraft_version", "x"]),
+                                json_values, max_size=4))  # fmt: skip
+def test_arbitrary_manifests_never_crash(archive_bytes, target_ws, tmp_path, manifest):
+    manifest.setdefault("format", "novelcraft-archive/1")
+    path = tmp_path / "fuzz-manifest.zip"
+    path.write_bytes(_rewrite(archive_bytes, manifest_dot_json=json.dumps(manifest)))
+    before = {p.slug for p in target_ws.list_projects()}
+    try:
+        slug = export.import_archive(target_ws, path)
+    except BadInput as exc:
+        assert "\n" not in str(exc)
+        assert {p.slug for p in target_ws.list_projects()} == before
+    else:
+        assert slug not in before and is_valid_slug(slug)
