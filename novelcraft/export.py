@@ -27,7 +27,7 @@ from novelcraft.archive_rows import (
     ArchiveRow,
     stored_columns,
 )
-from novelcraft.bible import MAX_BIBLE_BYTES, decode_text, parse_bible
+from novelcraft.bible import MAX_BIBLE_BYTES, decode_text, parse_bible, shown
 from novelcraft.errors import BadInput, NotFound, OperationFailed
 from novelcraft.files import write_file_atomically
 from novelcraft.models import Bible
@@ -193,7 +193,7 @@ class _Members:
 
 def _problem(exc: ValidationError) -> str:
     err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"]) or "(row)"
+    field = ".".join(shown(p) for p in err["loc"]) or "(row)"
     if err["type"] == "extra_forbidden":
         return f"{field}: unknown column"
     if err["type"] == "missing":

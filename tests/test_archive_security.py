@@ -228,6 +228,7 @@ column_names = st.one_of(
     st.sampled_from(sorted({c for m in ROW_MODELS.values() for c in m.columns()})),
     st.text(max_size=40),
     st.just("x); COPY (SELECT 1) TO 'canary.csv'; --"),
+    st.just("two\nlines"),
 )
 
 
