@@ -14,7 +14,7 @@ import pytest
 from auth_helpers import Served
 from tornado.web import decode_signed_value
 
-from novelcraft.auth import Users, cookie_secret, load_users
+from novelcraft.auth import Users, cookie_secret, load_users, session_user
 from novelcraft.errors import BadInput
 from novelcraft.workspace import WorkspacePaths
 
@@ -70,6 +70,10 @@ def test_each_user_logs_in_with_their_own_password(served_with_file, user, passw
     secret = cookie_secret(WorkspacePaths(served_with_file.root))
     signed = client.cookies.get("user").strip('"')
     assert decode_signed_value(secret, "user", signed) == user.encode()
+    paths = WorkspacePaths(served_with_file.root)
+    assert session_user(paths, client.cookies.get("user")) == user
+    forged = signed.replace(signed.split("|")[-1], "0" * 64)
+    assert session_user(paths, forged) is None and session_user(paths, None) is None
 
 
 @pytest.mark.parametrize(
