@@ -71,8 +71,8 @@ def test_an_old_world_readable_workspace_is_fixed_on_open(tmp_path):
 
 
 def test_the_server_file_holding_the_token_is_private(workspace):
-    from novelcraft.cli.serve_cmd import _write_server_file
+    from novelcraft.api.record import new_token, write_record
 
-    _write_server_file(workspace, "http://127.0.0.1:1/", "127.0.0.1", 1)
+    write_record(workspace.paths, "http://127.0.0.1:1/", new_token(), "serve")
     assert mode(workspace.paths.server) == 0o600
     assert json.loads(workspace.paths.server.read_text(encoding="utf-8"))["token"]

@@ -192,7 +192,7 @@ def _websocket_status(port: int, cookie: str = "") -> str:
 
 def test_basic_auth_session_cookie_and_xsrf_open_the_api(project_ws):
     ws_dir, slug = project_ws
-    with serving(ws_dir, "--basic-auth", "s3cret-pass") as (port, record):
+    with serving(ws_dir, "--basic-auth", "editor:s3cret-pass") as (port, record):
         base = f"http://127.0.0.1:{port}"
         with httpx.Client(base_url=base, timeout=60) as anonymous:
             assert anonymous.get("/api/projects").status_code == 401
