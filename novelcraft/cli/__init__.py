@@ -8,6 +8,7 @@ import click
 
 from novelcraft.cli import (
     bible_cmds,
+    canon_cmds,
     check_cmd,
     episode_cmds,
     generate_cmds,
@@ -26,6 +27,7 @@ for module in (
     generate_cmds,
     job_cmds,
     report_cmds,
+    canon_cmds,
     check_cmd,
     serve_cmd,
 ):
