@@ -92,7 +92,9 @@ def test_statuses_on_time_late_and_never(season):
     ]
     assert first.findings_per_10k == pytest.approx(3 / first.characters * 10_000, abs=1e-3)
     assert second.written_episodes == 0 and second.payoff_rate is None
-    assert report.warnings == ["열린 복선이 2개로 상한 1개를 넘었습니다. 새 복선보다 회수를 먼저 하세요."]
+    assert report.warnings == [
+        "열린 복선이 2개로 상한 1개를 넘었습니다. 새 복선보다 회수를 먼저 하세요."
+    ]
 
 
 def test_the_context_puts_overdue_and_due_soon_first_and_says_so(season):

@@ -109,7 +109,12 @@ def test_episodes_and_show_commands(cli, project, workspace, ws_dir):
     rows = json.loads(listed.out)
     assert [r["episode_number"] for r in rows] == [1, 2]
     assert set(rows[0]) == {
-        "episode_number", "title", "status", "length", "passed", "stale_because"
+        "episode_number",
+        "title",
+        "status",
+        "length",
+        "passed",
+        "stale_because",
     }
 
     shown = cli("--workspace", ws_dir, "show", project, "1", "--json")
