@@ -20,3 +20,4 @@ FINDING_OVERDUE = "{planted}화에 심은 복선이 {due}화까지 회수되지 
 FINDING_LATE = "{planted}화의 복선을 {due}화 기한보다 늦은 {resolved}화에 회수"
 FINDING_REPEAT = "{earlier}화와 같은 기능의 아웃라인 (유사도 {similarity:.2f})"
 FINDING_ABSENT = "{name}: {since}화 이후 {gap}화 동안 등장하지 않음"
+FINDING_ABSENT_FROM_START = "{name}: 시즌 시작부터 {gap}화 동안 등장하지 않음"

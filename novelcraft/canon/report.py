@@ -85,7 +85,11 @@ def absences(
                     kind="absent_character",
                     episode=max(since, season.first_episode),
                     quote=last_line.get((name, since), ""),
-                    detail=phrases.FINDING_ABSENT.format(name=name, since=since, gap=gap),
+                    detail=(
+                        phrases.FINDING_ABSENT.format(name=name, since=since, gap=gap)
+                        if since >= season.first_episode or before
+                        else phrases.FINDING_ABSENT_FROM_START.format(name=name, gap=gap)
+                    ),
                 )
                 found.append((name, finding))
     return found
