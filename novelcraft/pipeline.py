@@ -324,7 +324,7 @@ def _events(run: Run, number: int, episode_id: int, state: dict) -> None:
     run.step("events", number)
     store = run.ws.store
     content = run.ws.get_episode(run.slug, number).content
-    foreshadows = gen.open_foreshadows(store, run.pid, number)
+    foreshadows = canon_rows.open_foreshadows(store, run.pid, number)
     prompt = run.render(
         "events",
         episode_number=number,

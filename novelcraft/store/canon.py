@@ -145,6 +145,25 @@ def replace_events(
             )
 
 
+def open_foreshadows(store: Store, pid: int, number: int, half: int = 10) -> list[dict[str, Any]]:
+    """The open foreshadows the events prompt lists for episode `number` to resolve: the
+    newest `half` and the `half` due soonest (so neither old unpaid threads nor a long run of
+    hooks crowd out the other), oldest first. Dropped ones are not offered."""
+    base = (
+        "SELECT id, episode_number, description, due_episode FROM episode_events "
+        "WHERE project_id = ? AND event_type = 'foreshadow' AND episode_number < ? "
+        "AND resolved_in_episode IS NULL AND NOT dropped"
+    )
+    newest = store.rows(
+        base + " ORDER BY episode_number DESC, id DESC LIMIT ?", [pid, number, half]
+    )
+    soonest = store.rows(
+        base + " ORDER BY due_episode NULLS LAST, episode_number, id LIMIT ?", [pid, number, half]
+    )
+    chosen = {r["id"]: r for r in [*soonest, *newest]}
+    return sorted(chosen.values(), key=lambda r: (r["episode_number"], r["id"]))
+
+
 def _foreshadow(store: Store, pid: int, event_id: int) -> dict[str, Any]:
     row = store.row(
         "SELECT id, episode_number FROM episode_events WHERE project_id = ? AND id = ? "
