@@ -59,7 +59,7 @@ def foreshadow_rows(report: CanonReport) -> list[dict]:
             "심은 화": f.planted_episode,
             "기한": f.due_episode,
             "상태": STATUS_LABELS[f.status] + (" · 임박" if f.due_soon else ""),
-            "회수 화": f.resolved_in_episode,
+            "회수 화": "" if f.resolved_in_episode is None else f"{f.resolved_in_episode}화",
             "복선": f.description,
         }
         for f in report.foreshadows

@@ -23,8 +23,9 @@ def timeline_frame(foreshadows: Sequence[Foreshadow]) -> pd.DataFrame:
                 "row": row,
                 "planted": f.planted_episode,
                 "due": f.due_episode,
-                "end": max(f.due_episode, f.resolved_in_episode or 0),
-                "status": f.status,
+                # A paid-off bar ends where it was paid; an unpaid one at its due episode.
+                "end": f.resolved_in_episode or f.due_episode,
+                "status": STATUS_LABELS[f.status],
                 "label": STATUS_LABELS[f.status] + (" (늦음)" if f.late else ""),
                 "description": f.description[:60],
                 "resolved": f.resolved_in_episode,
@@ -40,7 +41,7 @@ def foreshadow_timeline(foreshadows: Sequence[Foreshadow]) -> hv.Overlay:
         frame, ["planted", "row", "end", "row2"], ["status", "label", "description"]
     ).opts(
         color="status",
-        cmap=STATUS_COLOURS,
+        cmap={STATUS_LABELS[k]: colour for k, colour in STATUS_COLOURS.items()},
         line_width=6,
         tools=["hover"],
     )
@@ -51,7 +52,7 @@ def foreshadow_timeline(foreshadows: Sequence[Foreshadow]) -> hv.Overlay:
         color="#d62728", marker="dash", size=14, angle=90
     )
     paid = frame.dropna(subset=["resolved"])
-    resolved = hv.Scatter(paid, "resolved", ["row", "description"], label="회수").opts(
+    resolved = hv.Scatter(paid, "resolved", ["row", "description"], label="회수한 화").opts(
         color="#2ca02c", marker="diamond", size=11
     )
     return (segments * planted * due * resolved).opts(

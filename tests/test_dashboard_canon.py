@@ -48,7 +48,7 @@ def test_the_canon_screen_shows_seasons_findings_timeline_and_states(story_state
     assert (finding["종류"], finding["회차"], finding["인용"]) == ("미회수 복선", 1, KEY)
     frame = timeline_frame(screen.report.foreshadows)
     key = frame[frame["description"] == KEY].iloc[0]
-    assert (key["planted"], key["due"], key["label"]) == (1, 2, "기한 지남")
+    assert (key["planted"], key["due"], key["end"], key["label"]) == (1, 2, 2, "기한 지남")
     assert isinstance(foreshadow_timeline(screen.report.foreshadows), hv.Overlay)
     assert screen.__panel__() is not None
 
