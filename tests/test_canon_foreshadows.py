@@ -3,6 +3,8 @@ drop and move — one season planted and paid off on time, late and never (DESIG
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from canon_story import Story, event, prompt_of, run_of
 
@@ -150,3 +152,26 @@ def test_bad_foreshadow_decisions_are_refused(season):
     plot_id = ws.store.scalar("SELECT id FROM episode_events WHERE event_type = 'plot' LIMIT 1")
     with pytest.raises(NotFound, match=f"no foreshadow {plot_id}"):
         ws.drop_foreshadow(slug, plot_id)
+
+
+def test_the_events_prompt_offers_new_hooks_even_after_many_unpaid_threads(
+    workspace, sample_bible_path
+):
+    """26 unpaid threads (a long serial piles them up) must not hide the newest ones from the
+    events prompt, nor the ones due soonest."""
+    slug = workspace.import_bible(sample_bible_path)
+    story = Story(
+        events={
+            n: [event("foreshadow", f"{n}화에 심은 실마리", due_by=n + 50)] for n in range(1, 27)
+        }
+    )
+    run = run_of(workspace, slug, story)
+    for number in range(1, 28):
+        generate_episode(run, number)
+    events_prompt = next(
+        c.prompt for c in reversed(run.backend.calls) if "이벤트를 추출" in c.prompt
+    )
+    listed = events_prompt.split("## 아직 풀리지 않은 복선")[1].split("##")[0]
+    offered = sorted(int(n) for n in re.findall(r"^\d+: (\d+)화에 심은 실마리", listed, re.M))
+    # The ten due soonest (planted 1-10) and the ten newest (17-26); 11-16 wait their turn.
+    assert offered == [*range(1, 11), *range(17, 27)]
