@@ -79,3 +79,19 @@ def test_canon_cli_decisions_and_bad_input(six, cli, ws_dir):
     assert bad.code == 2 and bad.err.count("\n") == 1 and "must come after episode 4" in bad.err
     missing = cli("--workspace", ws_dir, "canon", "no-such-project")
     assert missing.code == 2 and "unknown project 'no-such-project'" in missing.err
+
+
+def test_init_writes_the_canon_section_and_a_bad_value_is_one_line(cli, ws_dir):
+    assert cli("--workspace", ws_dir, "init").code == 0
+    toml = (ws_dir / "novelcraft.toml").read_text(encoding="utf-8")
+    section = toml.split("[canon]\n", 1)[1]
+    for line in ("foreshadow_window = 30", "max_open_foreshadows = 12", "due_soon_episodes = 3",
+                 "absence_window = 20", "repeat_window = 10", "repeat_threshold = 0.8",
+                 'repeat_action = "retry"'):  # fmt: skip
+        assert line in section
+    (ws_dir / "novelcraft.toml").write_text(
+        toml.replace('repeat_action = "retry"', 'repeat_action = "sometimes"'), encoding="utf-8"
+    )
+    result = cli("--workspace", ws_dir, "projects")
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "canon.repeat_action" in result.err

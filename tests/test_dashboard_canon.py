@@ -103,3 +103,24 @@ def test_the_quality_voice_panel_computes_on_request(story_state):
     panel.compute()
     first = panel.rows()[0]
     assert (first["시즌"], first["대사 수"], first["정답률"]) == (1, 0, "-")
+
+
+def test_saving_a_character_on_the_bible_screen_keeps_its_progressions(workspace, tmp_path):
+    from dashboard_helpers import SAMPLE_BIBLE
+
+    from novelcraft.bible import dump_bible, read_bible_file
+    from novelcraft.dashboards.bible_screen import BibleScreen
+    from novelcraft.models import Progression
+
+    bible = read_bible_file(SAMPLE_BIBLE)
+    bible.characters[0].progressions = [Progression(from_episode=4, fact="검사직을 잃었다")]
+    path = tmp_path / "b.yaml"
+    path.write_text(dump_bible(bible), encoding="utf-8")
+    slug = workspace.import_bible(path)
+    screen = BibleScreen(state=AppState(ws=workspace, project=slug))
+    screen.character = bible.characters[0].name
+    screen.form.personality = "더 냉정해졌다"
+    screen.save_character()
+    saved = workspace.get_bible(slug).characters[0]
+    assert saved.personality == "더 냉정해졌다"
+    assert saved.progressions == [Progression(from_episode=4, fact="검사직을 잃었다")]
