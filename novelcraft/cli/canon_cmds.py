@@ -68,7 +68,13 @@ def canon(app: AppContext, slug: str, as_json: bool, drop, undrop, due) -> None:
         print_table(
             ["ID", "심은 화", "기한", "상태", "복선"],
             [
-                [f.id, f.planted_episode, f.due_episode, _STATUS[f.status], f.description[:60]]
+                [
+                    f.id,
+                    f.planted_episode,
+                    f.due_episode,
+                    _STATUS[f.status] + (" · 임박" if f.due_soon else ""),
+                    f.description[:60],
+                ]
                 for f in pending
             ],
         )
