@@ -194,9 +194,14 @@ def parse_outline(text: str, source: str) -> Outline:
 
 
 def set_outline(run: Run, number: int, outline: Outline) -> None:
-    """Store an author's outline; generation then uses it as is."""
+    """Store an author's outline; generation then uses it as is (a repeat is only warned)."""
     _check_number(number)
     check_outline(outline, run.bible)
+    repeat = ledger_steps.repetition_warning(
+        run.ws.store, run.pid, run.bible, run.settings, number, outline
+    )
+    if repeat is not None:
+        run.log("warning", ledger_steps.repetition_message(repeat))
     gen.save_outline(run.ws.store, run.pid, number, outline)
 
 

@@ -179,3 +179,23 @@ def test_in_warn_mode_the_outline_is_kept_and_the_report_lists_it(workspace, pro
     assert [(r.episode, r.earlier_episode) for r in season.repeated_functions] == [(3, 1)]
     assert [f.kind for f in season.findings] == ["repeated_function"]
     assert season.findings[0].quote.startswith("도윤이 사법연수원 졸업식에서")
+
+
+def test_an_authors_repeating_outline_is_kept_and_warned(workspace, project):
+    from novelcraft.models import Outline
+    from novelcraft.pipeline import set_outline
+
+    logs = []
+    run = run_of(workspace, project, Story(), log=lambda lv, m: logs.append((lv, m)))
+    set_outline(run, 1, Outline.model_validate(DISTINCT[0]))
+    set_outline(run, 2, Outline.model_validate(DISTINCT[1]))
+    assert logs == []
+    reordered = dict(DISTINCT[0], scenes=list(reversed(DISTINCT[0]["scenes"])))
+    for i, scene in enumerate(reordered["scenes"]):
+        reordered["scenes"][i] = dict(scene, scene_number=i + 1)
+    set_outline(run, 3, Outline.model_validate(reordered))
+    assert [lv for lv, _ in logs] == ["warning"]
+    assert logs[0][1].startswith("3화 아웃라인이 1화와 같은 기능을 반복합니다")
+    assert (
+        workspace.get_episode(project, 3).outline.scenes[0].goal == reordered["scenes"][0]["goal"]
+    )
