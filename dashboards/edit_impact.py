@@ -12,6 +12,10 @@ from novelcraft.dashboards.feedback import Feedback, user_action
 from novelcraft.dashboards.state import AppState
 
 
+def _short(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
 class EditImpact(pn.viewable.Viewer, Feedback):
     state = param.ClassSelector(class_=AppState)
     reasons = param.List(default=[], doc="StaleReasons caused by an edit of this episode.")
@@ -53,7 +57,7 @@ class EditImpact(pn.viewable.Viewer, Feedback):
             ]
             for number in self.episodes:
                 why = [
-                    f"{REASON_LABELS[r.kind]} “{r.description[:60]}”"
+                    f"{REASON_LABELS[r.kind]} “{_short(r.description)}”"
                     for r in reasons
                     if r.episode_number == number
                 ]
@@ -61,12 +65,11 @@ class EditImpact(pn.viewable.Viewer, Feedback):
                     label="다시 만들기", width=110, css_classes=[f"nc-rebuild-{number}"]
                 )
                 button.on_click(lambda _e, n=number: self.rebuild(n))
-                rows.append(
-                    pn.Row(
-                        pn.pane.Markdown(f"**{number}화** — 맥락에 쓰인 " + ", ".join(why)),
-                        button,
-                    )
+                text = pn.pane.Markdown(
+                    f"**{number}화** — 맥락에 쓰인 " + ", ".join(why), sizing_mode="stretch_width"
                 )
+                # The button first: a long reason must not push it out of view.
+                rows.append(pn.Row(button, text, sizing_mode="stretch_width"))
             return pn.Column(*rows, css_classes=["nc-impact"], sizing_mode="stretch_width")
 
         return pn.Column(
