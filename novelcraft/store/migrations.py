@@ -217,7 +217,7 @@ def m005_episode_pipeline_state(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE episodes ADD COLUMN pipeline JSON")
 
 
-def m007_canon_ledger(cur: duckdb.DuckDBPyConnection) -> None:
+def m008_canon_ledger(cur: duckdb.DuckDBPyConnection) -> None:
     """The canon ledger (DESIGN §13): a due episode and the author's drop flag per foreshadow,
     progressions per character, what each episode's context included (so an edit can name
     the later episodes it affects) and why an episode is stale."""
@@ -253,7 +253,7 @@ MIGRATIONS: list[Migration] = [
     m003_events_and_metrics,
     m004_jobs_logs_and_llm_calls,
     m005_episode_pipeline_state,
-    m007_canon_ledger,
+    m008_canon_ledger,
 ]
 
 
