@@ -14,6 +14,7 @@ import param
 
 from novelcraft.dashboards.batch import BatchScreen
 from novelcraft.dashboards.bible_screen import BibleScreen
+from novelcraft.dashboards.canon_screen import CanonScreen
 from novelcraft.dashboards.connection import ConnectionWatch
 from novelcraft.dashboards.editor import EditorScreen
 from novelcraft.dashboards.episodes_screen import EpisodesScreen
@@ -31,9 +32,10 @@ SCREEN_CLASSES = {
     "editor": EditorScreen,
     "batch": BatchScreen,
     "quality": QualityScreen,
+    "canon": CanonScreen,
     "jobs": JobsScreen,
 }
-NEEDS_PROJECT = {"bible", "episodes", "editor", "batch", "quality"}
+NEEDS_PROJECT = {"bible", "episodes", "editor", "batch", "quality", "canon"}
 CSS = """
 .nc-field-error p { color: #b00020; margin: 6px 0 0 0; }
 .nc-upload-error p, .nc-upload-error code { color: #b00020; }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import panel as pn
 import param
 
+from novelcraft.dashboards.character_state_panel import CharacterStatePanel
 from novelcraft.dashboards.feedback import Feedback, user_action
 from novelcraft.dashboards.relationship_graph import relationship_graph
 from novelcraft.dashboards.state import TEXT_LIMIT, AppState
@@ -26,6 +27,7 @@ class BibleScreen(pn.viewable.Viewer, Feedback):
     def __init__(self, **params):
         super().__init__(**params)
         self.form = VoiceProfileForm()
+        self.character_states = CharacterStatePanel(state=self.state)
         self.state.param.watch(lambda _e: self.load(), ["project", "projects_changed"])
         self.load()
 
@@ -162,6 +164,7 @@ class BibleScreen(pn.viewable.Viewer, Feedback):
                 ("작품 설정", editors),
                 ("인물", characters),
                 ("관계도", pn.bind(graph, self.param.bible)),
+                ("인물 현황", self.character_states),
                 dynamic=True,
             ),
             sizing_mode="stretch_width",

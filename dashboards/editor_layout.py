@@ -5,6 +5,7 @@ from __future__ import annotations
 import panel as pn
 
 from novelcraft.dashboards import editor_tabs as tabs
+from novelcraft.dashboards.edit_impact import EditImpact
 from novelcraft.dashboards.state import TEXT_LIMIT
 
 
@@ -123,6 +124,7 @@ def editor_layout(screen) -> pn.viewable.Viewable:
         screen.progress,
         pn.Row(instruction, _button("전송", screen.revise, "default", "nc-revise")),
         summary,
+        EditImpact(state=screen.state),
         pn.Tabs(
             ("아웃라인", outline_tab),
             ("원고", manuscript_tab),

@@ -22,6 +22,7 @@ SECTION_LABELS = {
     "voices": "말투 프로파일",
     "summaries": "이전 요약",
     "events": "진행 중 이벤트",
+    "character_state": "인물 현황",
     "plot_position": "플롯 위치",
     "outline": "아웃라인",
     "instructions": "사용자 지시",

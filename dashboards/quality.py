@@ -20,6 +20,7 @@ from novelcraft.dashboards.quality_data import (
     target_band,
 )
 from novelcraft.dashboards.state import AppState
+from novelcraft.dashboards.voice_distinctiveness_panel import VoiceDistinctivenessPanel
 from novelcraft.reports import metrics_csv
 
 DEFAULT_METRICS = ("length", "avg_sentence_length", "dialogue_ratio", "repetition_rate")
@@ -148,5 +149,6 @@ class QualityScreen(pn.viewable.Viewer):
             ),
             pn.bind(tables, p.frame, p.guard_rows),
             pn.bind(chart_pane, p.frame, p.metrics),
+            VoiceDistinctivenessPanel(state=self.state),
             sizing_mode="stretch_width",
         )

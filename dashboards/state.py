@@ -17,6 +17,7 @@ SCREENS: dict[str, str] = {
     "editor": "에피소드 에디터",
     "batch": "일괄 생성",
     "quality": "품질",
+    "canon": "설정 장부",
     "jobs": "작업",
 }
 

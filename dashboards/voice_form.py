@@ -70,7 +70,7 @@ class VoiceProfileForm(pn.viewable.Viewer):
             self.tags[field].param.update(value=list(getattr(source, field)), error="")
         # Fields this form does not edit are kept as they were.
         self._rest = character.model_dump(
-            include={"appearance", "background", "relationships", "notes"}
+            include={"appearance", "background", "relationships", "notes", "progressions"}
         )
 
     def _field_problems(self, other_names: set[str]) -> dict[str, str]:

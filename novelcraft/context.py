@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from novelcraft.canon import foreshadows as fs
+from novelcraft.canon import phrases
+from novelcraft.canon.models import Foreshadow
 from novelcraft.models import Bible, Character, EpisodeEvent, Outline
 
 # Shares of the budget (seed §2-2). "rules" is the template's own text, "reserve" the slack.
@@ -20,12 +23,13 @@ SHARES = {
     "rules": 0.10,
     "world": 0.10,
     "voices": 0.15,
+    "character_state": 0.05,
     "summaries": 0.20,
     "events": 0.10,
     "plot_position": 0.05,
     "outline": 0.15,
     "instructions": 0.05,
-    "reserve": 0.10,
+    "reserve": 0.05,
 }
 ELLIPSIS = "…"
 
@@ -50,15 +54,20 @@ def clip(text: str, cap: int) -> str:
 
 def _take_lines(lines: Sequence[str], cap: int) -> str:
     """Keep whole lines in order of priority until the cap; the caller orders them."""
-    kept: list[str] = []
+    return "\n".join(lines[i] for i in _fitting(lines, cap))
+
+
+def _fitting(lines: Sequence[str], cap: int) -> list[int]:
+    """Indexes of the lines kept within `cap`, in the order given."""
+    kept: list[int] = []
     size = 0
-    for line in lines:
+    for index, line in enumerate(lines):
         extra = len(line) + (1 if kept else 0)
         if size + extra > cap:
             continue
-        kept.append(line)
+        kept.append(index)
         size += extra
-    return "\n".join(kept)
+    return kept
 
 
 def voice_profile(character: Character) -> str:
@@ -101,30 +110,76 @@ def voice_profiles(characters: Sequence[Character], cap: int, first: Sequence[st
 
 def summaries_section(previous: Sequence[tuple[int, str]], cap: int, keep: int = 3) -> str:
     """The last `keep` summaries, oldest dropped first when they do not fit."""
-    lines = [f"- {n}화: {s.strip()}" for n, s in list(previous)[-keep:] if s.strip()]
-    while lines and sum(len(x) + 1 for x in lines) > cap:
-        lines.pop(0)
-    return "\n".join(lines)
+    return select_summaries(previous, cap, keep)[0]
 
 
-def events_section(events: Sequence[EpisodeEvent], cap: int, involved: Sequence[str] = ()) -> str:
-    """Unresolved foreshadows first, then events of this episode's characters, newest first."""
+def select_summaries(
+    previous: Sequence[tuple[int, str]], cap: int, keep: int = 3
+) -> tuple[str, list[int]]:
+    """The summaries section and the episodes whose summaries it holds."""
+    items = [(n, f"- {n}화: {s.strip()}") for n, s in list(previous)[-keep:] if s.strip()]
+    while items and sum(len(x) + 1 for _, x in items) > cap:
+        items.pop(0)
+    return "\n".join(x for _, x in items), [n for n, _ in items]
+
+
+def events_section(
+    events: Sequence[EpisodeEvent],
+    cap: int,
+    involved: Sequence[str] = (),
+    foreshadows: Mapping[int, Foreshadow] | None = None,
+) -> str:
+    return select_events(events, cap, involved, foreshadows)[0]
+
+
+def select_events(
+    events: Sequence[EpisodeEvent],
+    cap: int,
+    involved: Sequence[str] = (),
+    foreshadows: Mapping[int, Foreshadow] | None = None,
+    notes: Sequence[str] = (),
+    due_soon: int = 3,
+) -> tuple[str, list[tuple[int, int]]]:
+    """Overdue and due-soon foreshadows first (tagged, with a note saying so), then other
+    unresolved foreshadows, then events of this episode's characters, newest first. Returns
+    the text and the (event id, episode) of every event it kept."""
     wanted = set(involved)
+    ledger = foreshadows or {}
+
+    def urgency(e: EpisodeEvent) -> int:
+        f = ledger.get(e.id) if e.id is not None else None
+        if f is None:
+            return 2
+        return 0 if f.status == "overdue" else 1 if f.due_soon else 2
 
     def rank(e: EpisodeEvent) -> tuple:
         open_foreshadow = e.event_type == "foreshadow" and e.resolved_in_episode is None
+        f = ledger.get(e.id) if e.id is not None else None
         return (
+            urgency(e),
             not open_foreshadow,
             not (wanted & set(e.characters_involved)),
+            f.due_episode if f is not None and urgency(e) < 2 else 0,
             -(e.episode_number or 0),
         )
 
-    lines = [
-        f"- [{e.event_type}] {e.episode_number}화: {e.description}"
-        + (f" ({', '.join(e.characters_involved)})" if e.characters_involved else "")
-        for e in sorted(events, key=rank)
-    ]
-    return _take_lines(lines, cap)
+    ordered = sorted(events, key=rank)
+    lines = []
+    for e in ordered:
+        f = ledger.get(e.id) if e.id is not None else None
+        label = fs.tag(f) if f is not None else ""
+        kind = f"{e.event_type}·{label}" if label else e.event_type
+        lines.append(
+            f"- [{kind}] {e.episode_number}화: {e.description}"
+            + (f" ({', '.join(e.characters_involved)})" if e.characters_involved else "")
+        )
+    head = list(notes)
+    if any(urgency(e) < 2 for e in ordered):
+        head.insert(0, phrases.URGENT_NOTE.format(soon=due_soon))
+    kept = _fitting(head + lines, cap)
+    text = "\n".join((head + lines)[i] for i in kept)
+    picked = [ordered[i - len(head)] for i in kept if i >= len(head)]
+    return text, [(e.id, e.episode_number or 0) for e in picked if e.id is not None]
 
 
 _RANGE = re.compile(r"(\d+)\s*[~\-–]\s*(\d+)\s*화")
@@ -159,6 +214,9 @@ class EpisodeContext:
     sections: dict[str, str]
     caps: dict[str, int]
     sizes: dict[str, int] = field(default_factory=dict)
+    # What the context holds from earlier episodes (recorded for the cascade, DESIGN §13).
+    included_events: list[tuple[int, int]] = field(default_factory=list)
+    included_summaries: list[int] = field(default_factory=list)
 
     def measure(self, prompt: str) -> dict[str, int]:
         """Record the final sizes; whatever the sections do not explain is the template."""
@@ -177,6 +235,10 @@ def assemble(
     summaries: Sequence[tuple[int, str]] = (),
     events: Sequence[EpisodeEvent] = (),
     instructions: str = "",
+    foreshadows: Mapping[int, Foreshadow] | None = None,
+    character_lines: Sequence[str] = (),
+    event_notes: Sequence[str] = (),
+    due_soon: int = 3,
 ) -> EpisodeContext:
     limits = caps(budget)
     involved = [name for scene in (outline.scenes if outline else []) for name in scene.characters]
@@ -186,13 +248,24 @@ def assemble(
         for label, text in (("시놉시스", info.synopsis), ("세계관", info.worldbuilding))
         if text.strip()
     )
+    summary_text, summary_numbers = select_summaries(summaries, limits["summaries"])
+    events_text, event_ids = select_events(
+        events, limits["events"], involved, foreshadows, event_notes, due_soon
+    )
     sections = {
         "world": clip(world, limits["world"]),
         "voices": voice_profiles(bible.characters, limits["voices"], involved),
-        "summaries": summaries_section(summaries, limits["summaries"]),
-        "events": events_section(events, limits["events"], involved),
+        "character_state": _take_lines(list(character_lines), limits["character_state"]),
+        "summaries": summary_text,
+        "events": events_text,
         "plot_position": plot_position(bible, episode_number, limits["plot_position"]),
         "outline": clip(outline_text(outline), limits["outline"]),
         "instructions": clip(instructions.strip(), limits["instructions"]),
     }
-    return EpisodeContext(budget=budget, sections=sections, caps=limits)
+    return EpisodeContext(
+        budget=budget,
+        sections=sections,
+        caps=limits,
+        included_events=event_ids,
+        included_summaries=summary_numbers,
+    )

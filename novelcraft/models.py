@@ -51,6 +51,14 @@ class BehavioralRules(_Strict):
     conflict_style: str = ""
 
 
+class Progression(_Strict):
+    """A character fact that holds from an episode on (an injury, a new title, a secret
+    learned): the context gives it from `from_episode` onward, never before."""
+
+    from_episode: int = Field(ge=1)
+    fact: str = Field(min_length=1)
+
+
 class Character(_Strict):
     name: str = Field(min_length=1)
     role: Role = "main"
@@ -61,6 +69,8 @@ class Character(_Strict):
     background: str = ""
     relationships: str = ""
     notes: str = ""
+    # Optional and additive: a bible without progressions exports exactly as before.
+    progressions: list[Progression] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -210,6 +220,7 @@ class EpisodeVersion(BaseModel):
 
 
 class EpisodeEvent(BaseModel):
+    id: int | None = None
     event_type: EventType
     description: str = Field(min_length=1)
     characters_involved: list[str] = Field(default_factory=list)

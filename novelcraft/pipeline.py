@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from novelcraft import prompts
+from novelcraft import ledger_steps, prompts
 from novelcraft.backends.base import Backend, BackendCancelled
 from novelcraft.backends.retry import CallResult, call_llm
 from novelcraft.context import assemble, voice_profiles
@@ -19,6 +19,7 @@ from novelcraft.labels import step_label
 from novelcraft.metrics import Measurement, measure
 from novelcraft.models import Bible, Episode, Outline
 from novelcraft.prompts import BootstrapAnswer, EventsAnswer
+from novelcraft.store import canon as canon_rows
 from novelcraft.store import generation as gen
 from novelcraft.store import projects as project_rows
 
@@ -112,8 +113,10 @@ class Run:
             budget=self.settings.context.budget_chars,
             outline=outline,
             summaries=gen.previous_summaries(self.ws.store, self.pid, number),
-            events=gen.active_events(self.ws.store, self.pid, number),
             instructions=self.instructions,
+            **ledger_steps.context_inputs(
+                self.ws.store, self.pid, self.bible, self.settings, number
+            ),
         )
 
     def render(self, name: str, **variables) -> str:
@@ -140,16 +143,31 @@ def plan_outline(run: Run, number: int, *, force: bool = False) -> Outline:
         return current.outline
     run.step("outline", number)
     context = run.context(number)
-    prompt = run.render(
-        "outline",
-        episode_number=number,
-        genre=run.bible.project.genre,
-        synopsis=run.bible.project.synopsis,
-        sections=context.sections,
-        target_length=run.settings.generation.target_length,
-    )
-    outline = run.call(prompt, "outline", Outline).parsed
-    check_outline(outline, run.bible)
+    retries = run.settings.generation.max_retries
+    if run.settings.canon.repeat_action != "retry" or not run.use_retry:
+        retries = 0
+    feedback: list[str] = []
+    for _attempt in range(retries + 1):
+        prompt = run.render(
+            "outline",
+            episode_number=number,
+            genre=run.bible.project.genre,
+            synopsis=run.bible.project.synopsis,
+            sections=context.sections,
+            target_length=run.settings.generation.target_length,
+            feedback=feedback,
+        )
+        outline = run.call(prompt, "outline", Outline).parsed
+        check_outline(outline, run.bible)
+        # Repeated function (DESIGN §13): warned like a guard failure, retried when configured.
+        repeat = ledger_steps.repetition_warning(
+            run.ws.store, run.pid, run.bible, run.settings, number, outline
+        )
+        if repeat is None:
+            break
+        message = ledger_steps.repetition_message(repeat)
+        run.log("warning", message)
+        feedback = [message]
     gen.save_outline(run.ws.store, run.pid, number, outline)
     return outline
 
@@ -181,9 +199,14 @@ def parse_outline(text: str, source: str) -> Outline:
 
 
 def set_outline(run: Run, number: int, outline: Outline) -> None:
-    """Store an author's outline; generation then uses it as is."""
+    """Store an author's outline; generation then uses it as is (a repeat is only warned)."""
     _check_number(number)
     check_outline(outline, run.bible)
+    repeat = ledger_steps.repetition_warning(
+        run.ws.store, run.pid, run.bible, run.settings, number, outline
+    )
+    if repeat is not None:
+        run.log("warning", ledger_steps.repetition_message(repeat))
     gen.save_outline(run.ws.store, run.pid, number, outline)
 
 
@@ -271,6 +294,7 @@ def _draft(run: Run, number: int, episode_id: int, outline: Outline, state: dict
         passed=m.passed,
         status="generating",
     )
+    ledger_steps.record_context(run.ws.store, run.pid, number, context)
 
 
 def _edit(run: Run, number: int, episode_id: int, state: dict) -> None:
@@ -311,7 +335,7 @@ def _events(run: Run, number: int, episode_id: int, state: dict) -> None:
     run.step("events", number)
     store = run.ws.store
     content = run.ws.get_episode(run.slug, number).content
-    foreshadows = gen.open_foreshadows(store, run.pid, number)
+    foreshadows = canon_rows.open_foreshadows(store, run.pid, number)
     prompt = run.render(
         "events",
         episode_number=number,
@@ -322,7 +346,8 @@ def _events(run: Run, number: int, episode_id: int, state: dict) -> None:
     answer: EventsAnswer = run.call(prompt, "events", EventsAnswer).parsed
     known = {f["id"] for f in foreshadows}
     resolved = [i for i in answer.resolved_foreshadows if i in known]
-    gen.replace_events(store, run.pid, episode_id, number, answer.events, resolved)
+    events = ledger_steps.events_with_due(answer.events, number, run.bible, run.settings)
+    canon_rows.replace_events(store, run.pid, episode_id, number, events, resolved)
     state["step"] = "events"
     gen.save_state(store, episode_id, state)
 
@@ -343,8 +368,15 @@ def rederive(run: Run, number: int) -> int:
     """After an author edits an episode: new events and summary, later episodes marked stale."""
     episode = run.ws.get_episode(run.slug, number)
     state = gen.pipeline_state(run.ws.store, episode.id)
-    _events(run, number, episode.id, state)
-    _summary(run, number, episode.id, state, status=None)
+
+    def again() -> None:
+        _events(run, number, episode.id, state)
+        _summary(run, number, episode.id, state, status=None)
+
+    # The cascade (DESIGN §13): which later contexts used an event or summary that changed.
+    reasons = ledger_steps.with_cascade(run.ws.store, run.pid, number, episode.id, again)
+    for later in sorted({r.episode_number for r in reasons}):
+        run.log("warning", f"{number}화 수정의 영향: {later}화 다시 만들기 필요")
     return gen.mark_later_stale(run.ws.store, run.pid, number)
 
 

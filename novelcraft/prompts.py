@@ -42,6 +42,8 @@ class ExtractedEvent(BaseModel):
     event_type: EventType
     description: str = Field(min_length=1)
     characters_involved: list[str] = Field(default_factory=list)
+    # A foreshadow's planned payoff episode, when the model (or the outline) knows it.
+    due_by: int | None = Field(default=None, ge=1)
 
 
 class EventsAnswer(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -123,6 +124,26 @@ class BackupSettings(_Section):
     keep: int = Field(default=4, ge=1)
 
 
+class CanonSettings(_Section):
+    """The canon ledger (DESIGN §13): foreshadow due dates, repeated functions, absences."""
+
+    # A foreshadow with no due episode in the events answer is due this many episodes later
+    # (capped at the last episode of its season).
+    foreshadow_window: int = Field(default=30, ge=1)
+    # More open foreshadows than this and the context and the report warn.
+    max_open_foreshadows: int = Field(default=12, ge=1)
+    # Open foreshadows due within this many episodes are put first, with the overdue ones.
+    due_soon_episodes: int = Field(default=3, ge=0)
+    # A main or supporting character unseen for more episodes than this is reported absent.
+    absence_window: int = Field(default=20, ge=1)
+    # An outline is compared with this many earlier outlines before drafting.
+    repeat_window: int = Field(default=10, ge=1, le=200)
+    # Similarity (0-1, character trigram cosine) above which an outline repeats an earlier one.
+    repeat_threshold: float = Field(default=0.8, gt=0, le=1)
+    # warn: log and report; retry: ask for a new outline with the warning fed back.
+    repeat_action: Literal["warn", "retry"] = "retry"
+
+
 class Settings(_Section):
     generation: GenerationSettings = Field(default_factory=GenerationSettings)
     metrics: MetricSettings = Field(default_factory=MetricSettings)
@@ -130,6 +151,7 @@ class Settings(_Section):
     context: ContextSettings = Field(default_factory=ContextSettings)
     queue: QueueSettings = Field(default_factory=QueueSettings)
     backup: BackupSettings = Field(default_factory=BackupSettings)
+    canon: CanonSettings = Field(default_factory=CanonSettings)
 
 
 def load_settings(path: Path) -> Settings:

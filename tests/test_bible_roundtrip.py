@@ -13,6 +13,7 @@ from novelcraft.models import (
     BehavioralRules,
     Bible,
     Character,
+    Progression,
     ProjectInfo,
     Relationship,
     Season,
@@ -122,6 +123,12 @@ def bibles(draw) -> Bible:
             ),
             behavioral_rules=BehavioralRules(values=draw(_words), conflict_style=draw(_text)),
             background=draw(_text),
+            progressions=draw(
+                st.lists(
+                    st.builds(Progression, from_episode=st.integers(1, 300), fact=_word),
+                    max_size=2,
+                )
+            ),
         )
         for name in names
     ]

@@ -108,7 +108,14 @@ def test_episodes_and_show_commands(cli, project, workspace, ws_dir):
     assert listed.code == 0
     rows = json.loads(listed.out)
     assert [r["episode_number"] for r in rows] == [1, 2]
-    assert set(rows[0]) == {"episode_number", "title", "status", "length", "passed"}
+    assert set(rows[0]) == {
+        "episode_number",
+        "title",
+        "status",
+        "length",
+        "passed",
+        "stale_because",
+    }
 
     shown = cli("--workspace", ws_dir, "show", project, "1", "--json")
     data = json.loads(shown.out)

@@ -346,3 +346,32 @@ def test_offline_miss_share_comes_from_settings(workspace, project):
 
     assert not 7000 <= draft_length(always) <= 9000
     assert 7000 <= draft_length(never) <= 9000
+
+
+def test_the_demo_writer_pays_foreshadows_on_time_late_and_never(ten_episodes):
+    """The offline writer's long-range foreshadows (DESIGN §13): planted in 1, 2 and 3, each
+    due three episodes later; the first is paid on time, the second late, the third never."""
+    from novelcraft.backends.demo_foreshadows import long_foreshadows
+
+    ws, slug, _ = ten_episodes
+    report = ws.canon_report(slug)
+    planted = {f.description: f for f in report.foreshadows if f.description in long_foreshadows()}
+    assert sorted((f.planted_episode, f.due_episode, f.resolved_in_episode, f.status, f.late)
+                  for f in planted.values()) == [
+        (1, 4, 4, "resolved", False),
+        (2, 5, 8, "resolved", True),
+        (3, 6, None, "overdue", False),
+    ]  # fmt: skip
+    hooks = [f for f in report.foreshadows if f.description not in long_foreshadows()]
+    assert all(f.resolved_in_episode == f.planted_episode + 1 for f in hooks[:-1])
+    assert hooks[-1].status == "open" and hooks[-1].planted_episode == 10
+    kinds = [f.kind for f in report.seasons[0].findings]
+    assert kinds.count("overdue_foreshadow") == 1 and kinds.count("late_payoff") == 1
+
+
+def test_voice_distinctiveness_of_the_demo_season_beats_chance(ten_episodes):
+    ws, slug, _ = ten_episodes
+    (season,) = ws.voice_distinctiveness(slug, season=1)
+    assert season.speakers >= 3 and season.lines >= 50
+    assert season.accuracy > 2 * season.chance
+    assert set(season.per_character) <= {c.name for c in ws.get_bible(slug).characters}

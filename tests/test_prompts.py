@@ -10,13 +10,13 @@ from novelcraft import prompts
 from novelcraft.errors import BadInput
 from novelcraft.models import Outline
 
-SECTIONS = {k: f"<{k}>" for k in ("world", "voices", "summaries", "events", "plot_position",
-                                  "outline", "instructions")}  # fmt: skip
+SECTIONS = {k: f"<{k}>" for k in ("world", "voices", "character_state", "summaries", "events",
+                                  "plot_position", "outline", "instructions")}  # fmt: skip
 VARIABLES = {
     "bootstrap": dict(genre="판타지", tone="밝게", protagonist="강도윤", supporting="",
                       banned_elements="", notes="", references=""),
     "outline": dict(episode_number=3, genre="판타지", synopsis="줄거리", sections=SECTIONS,
-                    target_length=8000),
+                    target_length=8000, feedback=["3화 아웃라인이 1화와 같은 기능을 반복합니다"]),
     "episode": dict(episode_number=3, genre="판타지", tone="밝게", sections=SECTIONS,
                     banned_elements="", min_length=7000, max_length=9000, target_length=8000,
                     feedback=["분량이 부족합니다"]),
@@ -69,6 +69,13 @@ def test_episode_prompt_carries_feedback_only_on_retry():
     retry = prompts.render("episode", VARIABLES["episode"])
     assert "이전 초고의 문제" not in first
     assert "이전 초고의 문제" in retry and "분량이 부족합니다" in retry
+
+
+def test_outline_prompt_carries_feedback_only_on_retry():
+    first = prompts.render("outline", dict(VARIABLES["outline"], feedback=[]))
+    retry = prompts.render("outline", VARIABLES["outline"])
+    assert "이전 아웃라인의 문제" not in first
+    assert "이전 아웃라인의 문제" in retry and "1화와 같은 기능" in retry
 
 
 def test_a_workspace_override_wins(tmp_path):

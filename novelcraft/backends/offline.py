@@ -14,7 +14,7 @@ import re
 import time
 from typing import Any
 
-from novelcraft.backends import demo_writer, korean
+from novelcraft.backends import demo_foreshadows, demo_writer, korean
 from novelcraft.backends import prompt_reading as read
 from novelcraft.backends.base import Backend, BackendOptions, register
 
@@ -161,8 +161,8 @@ class OfflineBackend(Backend):
                 "characters_involved": present(last),
             }
         )
-        open_ids = read.open_foreshadow_ids(prompt)
-        resolved = [open_ids[0]] if open_ids and rng.random() < 0.4 else []
+        foreshadows = demo_foreshadows.plan(number, prompt, names)
+        resolved = foreshadows.resolved
         if not events[:-1]:
             events.insert(
                 0,
@@ -172,9 +172,11 @@ class OfflineBackend(Backend):
                     "characters_involved": names[:2],
                 },
             )
-        return json.dumps(
-            {"events": events[:8], "resolved_foreshadows": resolved}, ensure_ascii=False
-        )
+        # At most 8 events; the closing hook and the planted foreshadows always stay.
+        hook = next(e for e in reversed(events) if e["event_type"] == "foreshadow")
+        rest = [e for e in events if e is not hook][: 7 - len(foreshadows.planted)]
+        events = [*rest, hook, *foreshadows.planted]
+        return json.dumps({"events": events, "resolved_foreshadows": resolved}, ensure_ascii=False)
 
     def _outline(self, prompt: str, rng: random.Random, options: OfflineOptions) -> str:
         p = demo_writer.phrases()

@@ -10,6 +10,7 @@ import click
 from novelcraft.cli import (
     auth_cmds,
     bible_cmds,
+    canon_cmds,
     check_cmd,
     episode_cmds,
     generate_cmds,
@@ -28,6 +29,7 @@ for module in (
     generate_cmds,
     job_cmds,
     report_cmds,
+    canon_cmds,
     check_cmd,
     serve_cmd,
     auth_cmds,

@@ -19,10 +19,18 @@ def episodes(app: AppContext, slug: str, as_json: bool) -> None:
     """List a project's episodes."""
     with open_workspace(app) as ws:
         found = ws.list_episodes(slug)
+        reasons = ws.stale_reasons(slug)
     if as_json:
+        # stale_because: the changed events/summaries of an edited episode this context used.
+        because: dict[int, list[dict]] = {}
+        for r in reasons:
+            because.setdefault(r.episode_number, []).append(
+                r.model_dump(include={"source_episode", "kind", "description"})
+            )
         print_json(
             [
                 e.model_dump(include={"episode_number", "title", "status", "length", "passed"})
+                | {"stale_because": because.get(e.episode_number, [])}
                 for e in found
             ]
         )

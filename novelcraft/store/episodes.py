@@ -156,6 +156,10 @@ def delete_episode(store: Store, pid: int, number: int) -> None:
         for table in ("episode_versions", "episode_events", "episode_metrics"):
             cur.execute(f"DELETE FROM {table} WHERE episode_id = ?", [episode.id])
         cur.execute("DELETE FROM episodes WHERE id = ?", [episode.id])
+        for table in ("context_inclusions", "stale_reasons"):
+            cur.execute(
+                f"DELETE FROM {table} WHERE project_id = ? AND episode_number = ?", [pid, number]
+            )
 
 
 def versions(store: Store, episode_id: int) -> list[EpisodeVersion]:
@@ -172,6 +176,7 @@ def versions(store: Store, episode_id: int) -> list[EpisodeVersion]:
 def events(store: Store, episode_id: int) -> list[EpisodeEvent]:
     return [
         EpisodeEvent(
+            id=r["id"],
             event_type=r["event_type"],
             description=r["description"],
             characters_involved=from_json(r["characters_involved"], []),

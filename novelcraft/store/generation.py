@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from novelcraft.models import EpisodeEvent, Outline
+from novelcraft.models import Outline
 from novelcraft.redact import redact
 from novelcraft.store.connection import Store, from_json, to_json
 from novelcraft.store.episodes import add_version, text_length
@@ -26,37 +26,6 @@ def previous_summaries(store: Store, pid: int, number: int, keep: int = 3) -> li
         [pid, number, keep],
     ).fetchall()
     return list(reversed(rows))
-
-
-def active_events(store: Store, pid: int, number: int, limit: int = 60) -> list[EpisodeEvent]:
-    """Events of earlier episodes still worth remembering: every unresolved foreshadow and the
-    most recent others."""
-    rows = store.rows(
-        "SELECT * FROM episode_events WHERE project_id = ? AND episode_number < ? AND "
-        "(resolved_in_episode IS NULL OR resolved_in_episode >= ?) "
-        "ORDER BY (event_type = 'foreshadow') DESC, episode_number DESC, id LIMIT ?",
-        [pid, number, number, limit],
-    )
-    return [_event(r) for r in rows]
-
-
-def open_foreshadows(store: Store, pid: int, number: int) -> list[dict[str, Any]]:
-    return store.rows(
-        "SELECT id, episode_number, description FROM episode_events WHERE project_id = ? AND "
-        "event_type = 'foreshadow' AND episode_number < ? AND resolved_in_episode IS NULL "
-        "ORDER BY episode_number, id LIMIT 20",
-        [pid, number],
-    )
-
-
-def _event(r: dict[str, Any]) -> EpisodeEvent:
-    return EpisodeEvent(
-        event_type=r["event_type"],
-        description=r["description"],
-        characters_involved=from_json(r["characters_involved"], []),
-        resolved_in_episode=r["resolved_in_episode"],
-        episode_number=r["episode_number"],
-    )
 
 
 def save_outline(store: Store, pid: int, number: int, outline: Outline) -> int:
@@ -165,37 +134,6 @@ def record_metrics(
             to_json([w.model_dump() for w in m.warnings]),
         ],
     )
-
-
-def replace_events(
-    store: Store, pid: int, episode_id: int, number: int, events: list, resolved: list[int]
-) -> None:
-    with store.transaction() as cur:
-        cur.execute("DELETE FROM episode_events WHERE episode_id = ?", [episode_id])
-        cur.execute(
-            "UPDATE episode_events SET resolved_in_episode = NULL "
-            "WHERE project_id = ? AND resolved_in_episode = ?",
-            [pid, number],
-        )
-        for e in events:
-            cur.execute(
-                "INSERT INTO episode_events (project_id, episode_id, episode_number, event_type,"
-                " description, characters_involved) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    pid,
-                    episode_id,
-                    number,
-                    e.event_type,
-                    e.description,
-                    to_json(e.characters_involved),
-                ],
-            )
-        if resolved:
-            cur.execute(
-                "UPDATE episode_events SET resolved_in_episode = ? WHERE project_id = ? AND "
-                "event_type = 'foreshadow' AND episode_number < ? AND list_contains(?, id)",
-                [number, pid, number, resolved],
-            )
 
 
 def mark_later_stale(store: Store, pid: int, number: int) -> int:

@@ -260,6 +260,36 @@ def m007_job_step_episode(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE generation_jobs ADD COLUMN step_episode INTEGER")
 
 
+def m008_canon_ledger(cur: duckdb.DuckDBPyConnection) -> None:
+    """The canon ledger (DESIGN §13): a due episode and the author's drop flag per foreshadow,
+    progressions per character, what each episode's context included (so an edit can name
+    the later episodes it affects) and why an episode is stale."""
+    cur.execute("ALTER TABLE episode_events ADD COLUMN due_episode INTEGER")
+    # answer | window | season | author: where the due episode came from.
+    cur.execute("ALTER TABLE episode_events ADD COLUMN due_source VARCHAR")
+    cur.execute("ALTER TABLE episode_events ADD COLUMN dropped BOOLEAN NOT NULL DEFAULT false")
+    cur.execute("ALTER TABLE characters ADD COLUMN progressions JSON NOT NULL DEFAULT '[]'")
+    cur.execute("""
+        CREATE TABLE context_inclusions (
+            project_id BIGINT NOT NULL,
+            episode_number INTEGER NOT NULL,
+            kind VARCHAR NOT NULL,
+            event_id BIGINT,
+            source_episode INTEGER NOT NULL
+        )""")
+    cur.execute("CREATE SEQUENCE seq_stale_reasons START 1")
+    cur.execute("""
+        CREATE TABLE stale_reasons (
+            id BIGINT PRIMARY KEY DEFAULT nextval('seq_stale_reasons'),
+            project_id BIGINT NOT NULL,
+            episode_number INTEGER NOT NULL,
+            source_episode INTEGER NOT NULL,
+            kind VARCHAR NOT NULL,
+            description VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        )""")
+
+
 MIGRATIONS: list[Migration] = [
     m001_core,
     m002_episode_revision_and_context,
@@ -268,6 +298,7 @@ MIGRATIONS: list[Migration] = [
     m005_episode_pipeline_state,
     m006_one_metric_row_per_attempt,
     m007_job_step_episode,
+    m008_canon_ledger,
 ]
 
 

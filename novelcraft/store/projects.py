@@ -11,6 +11,7 @@ from novelcraft.models import (
     BehavioralRules,
     Bible,
     Character,
+    Progression,
     ProjectInfo,
     ProjectSummary,
     Relationship,
@@ -84,8 +85,8 @@ def write_bible_children(cur: duckdb.DuckDBPyConnection, pid: int, bible: Bible)
     if bible.characters:
         cur.executemany(
             "INSERT INTO characters (project_id, position, name, role, personality, speech_style,"
-            " behavioral_rules, appearance, background, relationships, notes)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " behavioral_rules, appearance, background, relationships, notes, progressions)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 [
                     pid,
@@ -99,6 +100,7 @@ def write_bible_children(cur: duckdb.DuckDBPyConnection, pid: int, bible: Bible)
                     c.background,
                     c.relationships,
                     c.notes,
+                    to_json([p.model_dump() for p in c.progressions]),
                 ]
                 for i, c in enumerate(bible.characters)
             ],
@@ -126,6 +128,7 @@ def characters(store: Store, pid: int) -> list[Character]:
             background=r["background"],
             relationships=r["relationships"],
             notes=r["notes"],
+            progressions=[Progression(**p) for p in from_json(r["progressions"], [])],
         )
         for r in store.rows(
             "SELECT * FROM characters WHERE project_id = ? ORDER BY position", [pid]
@@ -191,7 +194,10 @@ def delete_project(cur: duckdb.DuckDBPyConnection, pid: int) -> None:
     """DuckDB has no ON DELETE CASCADE, so every dependent table is cleared here, in order."""
     episode_ids = "SELECT id FROM episodes WHERE project_id = ?"
     cur.execute(f"DELETE FROM episode_versions WHERE episode_id IN ({episode_ids})", [pid])
-    for table in ("episode_events", "episode_metrics", "episodes", "seasons", "characters"):
+    for table in (
+        "episode_events", "episode_metrics", "episodes", "seasons", "characters",
+        "context_inclusions", "stale_reasons",
+    ):  # fmt: skip
         cur.execute(f"DELETE FROM {table} WHERE project_id = ?", [pid])
     cur.execute("DELETE FROM relationships WHERE project_id = ?", [pid])
     cur.execute("DELETE FROM projects WHERE id = ?", [pid])

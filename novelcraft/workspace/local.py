@@ -355,6 +355,85 @@ class Workspace:
 
         return estimate_batch(self, slug, first, last, **options)
 
+    # --- the canon ledger (DESIGN §13) --------------------------------------------------
+
+    def canon_report(self, slug: str):
+        """The continuity report: foreshadows, repeated functions, absences per season."""
+        from novelcraft.canon.report import build_report
+        from novelcraft.store import canon as canon_rows
+
+        pid = self.project_id(slug)
+        return build_report(
+            slug,
+            self.get_bible(slug),
+            self.settings.canon,
+            foreshadow_rows=canon_rows.foreshadow_rows(self.store, pid),
+            outlines=canon_rows.outlines(self.store, pid),
+            lengths=canon_rows.written_lengths(self.store, pid),
+            involvement=canon_rows.involvement(self.store, pid),
+            state_events=canon_rows.state_events(self.store, pid),
+        )
+
+    def foreshadows(self, slug: str):
+        """Every foreshadow with its status as of the latest written episode."""
+        return self.canon_report(slug).foreshadows
+
+    def move_foreshadow_due(self, slug: str, foreshadow_id: int, due_episode: int):
+        """The author moves a foreshadow's due episode (it then survives re-derivation)."""
+        from novelcraft.store import canon as canon_rows
+
+        canon_rows.set_due(self.store, self.project_id(slug), foreshadow_id, due_episode)
+        return self._foreshadow(slug, foreshadow_id)
+
+    def drop_foreshadow(self, slug: str, foreshadow_id: int, dropped: bool = True):
+        """The author decides a foreshadow will not be paid off (or takes that back)."""
+        from novelcraft.store import canon as canon_rows
+
+        canon_rows.set_dropped(self.store, self.project_id(slug), foreshadow_id, dropped)
+        return self._foreshadow(slug, foreshadow_id)
+
+    def _foreshadow(self, slug: str, foreshadow_id: int):
+        return next(f for f in self.foreshadows(slug) if f.id == foreshadow_id)
+
+    def character_states(self, slug: str, before_episode: int | None = None):
+        """Last known condition/relationships per character before an episode (default:
+        after the latest written one), with the bible's progressions that hold by then."""
+        from novelcraft.canon.character_state import character_states
+        from novelcraft.store import canon as canon_rows
+
+        pid = self.project_id(slug)
+        if before_episode is None:
+            before_episode = max(canon_rows.written_lengths(self.store, pid), default=0) + 1
+        events = canon_rows.state_events(self.store, pid, before=before_episode)
+        return character_states(self.get_bible(slug).characters, events, before_episode)
+
+    def stale_reasons(self, slug: str, source_episode: int | None = None):
+        """Why later episodes are stale: the changed events/summaries their context used."""
+        from novelcraft.store import canon as canon_rows
+
+        return canon_rows.stale_reasons(
+            self.store, self.project_id(slug), source_episode=source_episode
+        )
+
+    def voice_distinctiveness(self, slug: str, season: int | None = None):
+        """Per season: leave-one-out speaker identification from ending profiles vs chance."""
+        from novelcraft.canon.report import report_seasons
+        from novelcraft.canon.voice_distinctiveness import attributed_lines, distinctiveness
+        from novelcraft.store import canon as canon_rows
+
+        pid = self.project_id(slug)
+        bible = self.get_bible(slug)
+        as_of = max(canon_rows.written_lengths(self.store, pid), default=0)
+        out = []
+        for s in report_seasons(bible, as_of):
+            if season is not None and s.number != season:
+                continue
+            texts = canon_rows.texts(self.store, pid, s.first_episode, s.last_episode)
+            out.append(distinctiveness(s.number, attributed_lines(texts, bible.characters)))
+        if season is not None and not out:
+            raise BadInput(f"project {slug!r} has no season {season}")
+        return out
+
     # --- backups ------------------------------------------------------------------------
 
     def backup(self, dest: Path | str | None = None) -> Path:
