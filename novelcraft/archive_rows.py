@@ -115,6 +115,10 @@ class EventRow(ArchiveRow):
     characters_involved: JsonText = "[]"
     resolved_in_episode: Number | None = None
     created_at: Timestamp | None = None
+    # The canon ledger (m008): a foreshadow's due episode, where it came from, the author's drop.
+    due_episode: Number | None = None
+    due_source: Literal["answer", "window", "season", "author"] | None = None
+    dropped: bool = False
 
 
 class MetricRow(ArchiveRow):

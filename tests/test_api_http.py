@@ -19,7 +19,8 @@ from novelcraft.api.endpoints import ENDPOINTS
 from novelcraft.api.record import read_record, write_record
 from novelcraft.workspace import Workspace, WorkspacePaths
 
-SAMPLE_PATH = {"slug": "{slug}", "n": "1", "name": "강도윤", "job_id": "{job}", "kind": "metrics"}
+SAMPLE_PATH = {"slug": "{slug}", "n": "1", "name": "강도윤", "job_id": "{job}", "kind": "metrics",
+               "foreshadow_id": "1"}  # fmt: skip
 
 
 @pytest.fixture
@@ -159,6 +160,13 @@ def test_bad_input_on_every_kind_of_route(api):
     _assert_error(client.get(f"/api/projects/{slug}/characters/없는사람"), 405)
     _assert_error(client.delete(f"/api/projects/{slug}/characters/없는사람"), 404, "없는사람")
     _assert_error(client.get(f"/api/projects/{slug}/frames/nope"), 404)
+    canon = f"/api/projects/{slug}/canon"
+    _assert_error(client.put(f"{canon}/foreshadows/999999", json={"dropped": True}), 404,
+                  "no foreshadow 999999")  # fmt: skip
+    _assert_error(client.put(f"{canon}/foreshadows/abc", json={"dropped": True}), 422,
+                  "foreshadow_id")  # fmt: skip
+    _assert_error(client.put(f"{canon}/foreshadows/1", json={}), 422, "dropped or due_episode")
+    _assert_error(client.get(f"{canon}/voice", params={"season": "x"}), 422, "season")
     # Out-of-range numbers and bad query arguments.
     _assert_error(client.get(f"/api/projects/{slug}/episodes/0"), 422, "n")
     _assert_error(client.get(f"/api/projects/{slug}/episodes/abc"), 422, "n")

@@ -157,6 +157,36 @@ class TestWorkspaceContract:
         with pytest.raises(NotFound):
             ws.submit_batch("no-such", 1, 2)
 
+    def test_canon_ledger(self, client):
+        from novelcraft.canon.models import CanonReport
+
+        ws, slug = client
+        assert finish(ws, ws.submit_batch(slug, 1, 2)).status == "completed"
+        report = ws.canon_report(slug)
+        assert isinstance(report, CanonReport) and report.as_of_episode == 2
+        long = [f for f in report.foreshadows if f.due_source == "answer"]
+        assert [(f.planted_episode, f.due_episode, f.status) for f in long] == [
+            (1, 4, "open"), (2, 5, "open"),
+        ]  # fmt: skip
+        assert ws.foreshadows(slug) == report.foreshadows
+        moved = ws.move_foreshadow_due(slug, long[0].id, 9)
+        assert (moved.due_episode, moved.due_source) == (9, "author")
+        assert ws.drop_foreshadow(slug, long[1].id).status == "dropped"
+        assert ws.drop_foreshadow(slug, long[1].id, False).status == "open"
+        with pytest.raises(BadInput, match="must come after episode 1"):
+            ws.move_foreshadow_due(slug, long[0].id, 1)
+        with pytest.raises(NotFound, match="no foreshadow 999999"):
+            ws.drop_foreshadow(slug, 999999)
+        with pytest.raises(NotFound):
+            ws.canon_report("no-such")
+        assert isinstance(ws.character_states(slug), list)
+        assert ws.character_states(slug, before_episode=1) == []
+        assert ws.stale_reasons(slug) == [] and ws.stale_reasons(slug, source_episode=1) == []
+        (voice,) = ws.voice_distinctiveness(slug, season=1)
+        assert voice.season == 1 and voice.lines > 0 and voice.accuracy > voice.chance
+        with pytest.raises(BadInput, match="no season 9"):
+            ws.voice_distinctiveness(slug, season=9)
+
     def test_other_job_kinds(self, client):
         ws, slug = client
         outline = finish(ws, ws.submit_outline(slug, 1))

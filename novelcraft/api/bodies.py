@@ -121,3 +121,10 @@ class PathResult(BaseModel):
 
 class SlugResult(BaseModel):
     slug: str
+
+
+class ForeshadowDecision(Body):
+    """The author's call on one foreshadow: drop it (or take that back), or move its due."""
+
+    dropped: bool | None = None
+    due_episode: int | None = Field(default=None, ge=1, le=MAX_EPISODE)

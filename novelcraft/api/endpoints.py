@@ -20,6 +20,13 @@ from pydantic import BaseModel
 import novelcraft
 from novelcraft.api import bodies
 from novelcraft.api.tables import frame_to_csv, frame_to_parquet
+from novelcraft.canon.models import (
+    CanonReport,
+    CharacterState,
+    Foreshadow,
+    StaleReason,
+    VoiceDistinctiveness,
+)
 from novelcraft.errors import BadInput, NotFound
 from novelcraft.models import (
     Bible,
@@ -326,6 +333,21 @@ def _backup(r: Request) -> bodies.PathResult:
     return bodies.PathResult(path=str(r.ws.backup(r.body.dest)))
 
 
+def _foreshadow_decision(r: Request) -> Foreshadow:
+    raw = r.path["foreshadow_id"]
+    if not raw.isdigit():
+        raise BadInput(f"foreshadow_id: must be a number (got {raw!r})")
+    body: bodies.ForeshadowDecision = r.body
+    if body.dropped is None and body.due_episode is None:
+        raise BadInput("body: give dropped or due_episode")
+    found = None
+    if body.due_episode is not None:
+        found = r.ws.move_foreshadow_due(r.slug, int(raw), body.due_episode)
+    if body.dropped is not None:
+        found = r.ws.drop_foreshadow(r.slug, int(raw), body.dropped)
+    return found
+
+
 def _deleted(fn: Callable[[Request], None], key: str) -> Callable[[Request], dict]:
     def call(r: Request) -> dict:
         fn(r)
@@ -392,6 +414,19 @@ ENDPOINTS: list[Endpoint] = [
              _latest_metrics, response=dict, query=("from", "to")),
     Endpoint("GET", P + "/guard-summary", "Guard summary (format=json|csv)", _guard_summary,
              response=GuardSummary, query=("from", "to", "format")),
+    Endpoint("GET", P + "/canon", "The canon ledger: foreshadows, repeats, absences per season",
+             lambda r: r.ws.canon_report(r.slug), response=CanonReport),
+    Endpoint("PUT", P + "/canon/foreshadows/{foreshadow_id}", "Drop or move a foreshadow",
+             _foreshadow_decision, body=bodies.ForeshadowDecision, response=Foreshadow),
+    Endpoint("GET", P + "/canon/character-states", "Last known state per character",
+             lambda r: r.ws.character_states(r.slug, r.query.integer("before", None, low=1)),
+             response=list[CharacterState], query=("before",)),
+    Endpoint("GET", P + "/canon/stale-reasons", "Why later episodes are stale after an edit",
+             lambda r: r.ws.stale_reasons(r.slug, r.query.integer("source", None, low=1)),
+             response=list[StaleReason], query=("source",)),
+    Endpoint("GET", P + "/canon/voice", "Voice distinctiveness per season",
+             lambda r: r.ws.voice_distinctiveness(r.slug, r.query.integer("season", None, low=1)),
+             response=list[VoiceDistinctiveness], query=("season",)),
     Endpoint("GET", P + "/frames/{kind}", "Analysis frames (format=parquet|csv)", _frame,
              query=("format",)),
     Endpoint("GET", P + "/estimate", "Cost forecast of a batch", _estimate, response=dict,

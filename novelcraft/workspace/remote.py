@@ -18,6 +18,13 @@ from pydantic import TypeAdapter
 
 from novelcraft import bible as bible_io
 from novelcraft.api import DEADLINE_HEADER, WRITE_METHODS
+from novelcraft.canon.models import (
+    CanonReport,
+    CharacterState,
+    Foreshadow,
+    StaleReason,
+    VoiceDistinctiveness,
+)
 from novelcraft.errors import BadInput, NotFound, OperationFailed, RevisionConflict
 from novelcraft.models import (
     Bible,
@@ -235,6 +242,43 @@ class RemoteWorkspace:
         params = {k: v for k, v in (("from", first), ("to", last)) if v is not None}
         return self._json(GuardSummary, "GET", f"{self._project(slug)}/guard-summary",
                           params=params)  # fmt: skip
+
+    # --- the canon ledger (DESIGN §13) ----------------------------------------------------
+
+    def canon_report(self, slug: str) -> CanonReport:
+        return self._json(CanonReport, "GET", f"{self._project(slug)}/canon")
+
+    def foreshadows(self, slug: str) -> list[Foreshadow]:
+        return self.canon_report(slug).foreshadows
+
+    def _foreshadow_decision(self, slug: str, foreshadow_id: int, **body: Any) -> Foreshadow:
+        path = f"{self._project(slug)}/canon/foreshadows/{_seg(foreshadow_id)}"
+        return self._json(Foreshadow, "PUT", path, json=body)
+
+    def move_foreshadow_due(self, slug: str, foreshadow_id: int, due_episode: int) -> Foreshadow:
+        return self._foreshadow_decision(slug, foreshadow_id, due_episode=due_episode)
+
+    def drop_foreshadow(self, slug: str, foreshadow_id: int, dropped: bool = True) -> Foreshadow:
+        return self._foreshadow_decision(slug, foreshadow_id, dropped=dropped)
+
+    def character_states(
+        self, slug: str, before_episode: int | None = None
+    ) -> list[CharacterState]:
+        params = {} if before_episode is None else {"before": before_episode}
+        path = f"{self._project(slug)}/canon/character-states"
+        return self._json(list[CharacterState], "GET", path, params=params)
+
+    def stale_reasons(self, slug: str, source_episode: int | None = None) -> list[StaleReason]:
+        params = {} if source_episode is None else {"source": source_episode}
+        path = f"{self._project(slug)}/canon/stale-reasons"
+        return self._json(list[StaleReason], "GET", path, params=params)
+
+    def voice_distinctiveness(
+        self, slug: str, season: int | None = None
+    ) -> list[VoiceDistinctiveness]:
+        params = {} if season is None else {"season": season}
+        path = f"{self._project(slug)}/canon/voice"
+        return self._json(list[VoiceDistinctiveness], "GET", path, params=params)
 
     def frame(self, kind: str, project: str | None = None):
         """An analysis DataFrame (see novelcraft.analysis), fetched as Parquet."""
