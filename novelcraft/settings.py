@@ -84,6 +84,12 @@ class BackupSettings(_Section):
     keep: int = Field(default=4, ge=1)
 
 
+class ExportSettings(_Section):
+    # Platform episodes (`export --format munpia|naver|kakao`): characters with spaces per
+    # piece; Munpia's paid minimum is 5,000, agencies recommend about 5,500.
+    platform_chars: int = Field(default=5500, ge=5000, le=20000)
+
+
 class Settings(_Section):
     generation: GenerationSettings = Field(default_factory=GenerationSettings)
     metrics: MetricSettings = Field(default_factory=MetricSettings)
@@ -91,6 +97,7 @@ class Settings(_Section):
     context: ContextSettings = Field(default_factory=ContextSettings)
     queue: QueueSettings = Field(default_factory=QueueSettings)
     backup: BackupSettings = Field(default_factory=BackupSettings)
+    export: ExportSettings = Field(default_factory=ExportSettings)
 
 
 def load_settings(path: Path) -> Settings:
