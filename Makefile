@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_WS ?= demo-workspace
+# Two seasons of the sample bible (season 1 is episodes 1-50).
+DEMO_EPISODES ?= 60
 
 .PHONY: demo test lint bench clean browser java
 
@@ -19,9 +21,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 	@echo "==> 설치 완료"
 
-# Builds the demo workspace, then serves the dashboard on http://localhost:5006 (Ctrl-C stops).
+# Builds the demo workspace (a progress bar per episode; a second run keeps what is written),
+# then serves the dashboard on http://localhost:5006 (Ctrl-C stops).
 demo: $(STAMP)
-	$(VENV)/bin/novelcraft --workspace $(DEMO_WS) demo
+	$(VENV)/bin/novelcraft --workspace $(DEMO_WS) demo --episodes $(DEMO_EPISODES)
 
 test: $(STAMP) browser java
 	$(PY) -m pytest -q

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -57,28 +58,47 @@ def restore(app: AppContext, source: Path) -> None:
     )
 
 
+# Two seasons of the sample bible (season 1 ends at episode 50), so Quality shows trends and
+# season boundaries at first sight.
+DEMO_EPISODES = 60
+
+
 @click.command()
-@click.option("--episodes", "episode_count", type=click.IntRange(min=0), default=3)
+@click.option(
+    "--episodes",
+    "episode_count",
+    type=click.IntRange(min=0),
+    default=DEMO_EPISODES,
+    show_default=True,
+    help="How many episodes the offline demo writer writes (episodes already written are kept).",
+)
 @click.option("--no-serve", is_flag=True, help="Do not start the dashboard afterwards.")
 @pass_app
 def demo(app: AppContext, episode_count: int, no_serve: bool) -> None:
-    """Demo workspace: the sample Story Bible and a few episodes by the offline demo writer."""
+    """Demo workspace: the sample Story Bible and two seasons by the offline demo writer."""
+    from novelcraft.cli.progress import ProgressBar
     from novelcraft.pipeline import generate_episode
 
     bible = parse_bible(sample_bible_text(), "sample_bible.yaml")
     with open_workspace(app, create=True) as ws:
         existing = {p.name: p.slug for p in ws.list_projects()}
         slug = existing.get(bible.project.name) or ws.create_project(bible)
-        click.echo(f"demo workspace: {ws.paths.root}")
-        click.echo(f"sample project: {slug} ({bible.project.name})")
+        click.echo(f"데모 작업 공간: {ws.paths.root}")
+        click.echo(
+            f"샘플 프로젝트: {slug} ({bible.project.name}), {episode_count}화 (오프라인 데모 작가)"
+        )
         run = ws.run(slug, ws.backend("offline"))
-        for number in range(1, episode_count + 1):
-            episode = generate_episode(run, number)
-            click.echo(
-                f"  {number}화 {episode.length:,}자 {'✅' if episode.passed else '⚠️'}"
-                " (오프라인 데모 작가)"
-            )
-        click.echo(f"next: novelcraft --workspace {ws.paths.root} show {slug} 1")
+        bar = ProgressBar(episode_count, stream=sys.stdout)
+        try:
+            for number in range(1, episode_count + 1):
+                bar.update((number - 1) / episode_count, f"{number}화 쓰는 중", "running")
+                episode = generate_episode(run, number)
+                mark = "✅" if episode.passed else "⚠️"
+                bar.message(f"  {number}화 {episode.length:,}자 {mark}")
+            bar.update(1.0, "완료", "completed")
+        finally:
+            bar.close()
+        click.echo(f"다음: novelcraft --workspace {ws.paths.root} show {slug} 1")
     if not no_serve:
         from novelcraft.cli.serve_cmd import run_server
 
