@@ -40,9 +40,10 @@ CUT_PENALTY = {
     "space": 6.0,
     "hard": 20.0,
 }
-# Weight of the squared relative distance from the target: 300 characters off the target
-# after a hook still beats a plain paragraph cut right on it.
-DISTANCE_WEIGHT = 100.0
+# Weight of the squared relative distance from the target: a cut after a hook 300 characters
+# off the target (which also moves the next piece 300 off) still beats a plain paragraph cut
+# right on it: 2 * 50 * (300/5500)^2 + 0.1 < 0.5.
+DISTANCE_WEIGHT = 50.0
 # Fallback cut points inside a paragraph are added when a paragraph is longer than this.
 _LONG_PARAGRAPH = 400
 _SENTENCE_END = re.compile(r"[.?!…。]+[\"'”’」』)]*\s+")
@@ -135,8 +136,9 @@ def segment_text(texts: dict[int, str], segment: Segment) -> str:
     return texts[segment.episode][segment.start : segment.end]
 
 
-def _cuts(texts: Sequence[str], hook_phrases: Sequence[str]) -> list[_Cut]:
-    """Every place the stream may be cut, in order, with the prose length before it."""
+def _cuts(texts: Sequence[str], hook_phrases: Sequence[str], inner_from: int) -> list[_Cut]:
+    """Every place the stream may be cut, in order, with the prose length before it; inside
+    paragraphs longer than `inner_from` too."""
     cuts = [_Cut(0, 0, 0, "start")]
     chars = 0
     for index, text in enumerate(texts):
@@ -161,7 +163,7 @@ def _cuts(texts: Sequence[str], hook_phrases: Sequence[str]) -> list[_Cut]:
                 previous = "scene"
                 continue
             body = line.strip()
-            if len(body) > _LONG_PARAGRAPH:
+            if len(body) > inner_from:
                 lead = len(line) - len(line.lstrip())
                 for position, inner in _inner_cuts(body, lead):
                     inside = len(body[: position - lead].rstrip())
@@ -225,7 +227,7 @@ def split_serial(
         raise ValueError(f"target {target} is under the platform minimum {MIN_PIECE_CHARS}")
     high = max_piece_chars(target)
     texts = [source_text(e) for e in episodes]
-    cuts = _cuts(texts, hook_phrases)
+    cuts = _cuts(texts, hook_phrases, _LONG_PARAGRAPH)
     total = cuts[-1].chars_before
     warning = ""
     if total == 0:
@@ -235,6 +237,10 @@ def split_serial(
         warning = "short"
     else:
         path = _best_path(cuts, MIN_PIECE_CHARS + _MARGIN, high - _MARGIN, target)
+        if path is None:
+            # The paragraphs fall badly for this total: allow cuts between sentences as well.
+            cuts = _cuts(texts, hook_phrases, 0)
+            path = _best_path(cuts, MIN_PIECE_CHARS + _MARGIN, high - _MARGIN, target)
         relaxed = high
         while path is None:
             # Too little text to cut into pieces inside the limits (e.g. one 9,000-character
