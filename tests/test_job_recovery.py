@@ -159,7 +159,7 @@ def test_other_processes_reach_a_running_owner_through_the_queue(project_ws):
                 snapshot = _status(ws_dir)
                 return bool(snapshot and snapshot["jobs"] and snapshot["jobs"][0]["id"] == job_id)
 
-            assert wait_until(published, timeout=10)
+            assert wait_until(published, timeout=60)
             listed = _cli(ws_dir, "jobs", "--json")
             assert listed.returncode == 0, listed.stderr
             assert '"status": "running"' in listed.stdout and job_id in listed.stdout
