@@ -144,23 +144,24 @@ def _cuts(texts: Sequence[str], hook_phrases: Sequence[str], inner_from: int) ->
     for index, text in enumerate(texts):
         if index > 0 and chars > cuts[-1].chars_before:
             cuts.append(_Cut(index, 0, chars, "episode"))
-        offset, previous = 0, None  # previous: "scene" or the last paragraph's text
+        offset = 0
+        previous: str | None = None  # the last paragraph of this episode so far
+        after_scene = False
         for line in text.split("\n"):
             line_start, offset = offset, offset + len(line) + 1
             if not line.strip():
                 continue
-            if is_scene_marker(line):
+            marker = is_scene_marker(line)
+            if marker or after_scene:
                 kind = "scene"
             elif previous is None:
                 kind = ""
-            elif previous == "scene":
-                kind = "scene"
             else:
                 kind = "hook" if ending_hook(previous, hook_phrases)[0] else "paragraph"
             if kind and chars > cuts[-1].chars_before:
                 cuts.append(_Cut(index, line_start, chars, kind))
-            if kind == "scene" and is_scene_marker(line):
-                previous = "scene"
+            after_scene = marker
+            if marker:
                 continue
             body = line.strip()
             if len(body) > inner_from:
