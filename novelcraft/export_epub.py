@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import uuid
 from pathlib import Path
 
@@ -43,8 +44,11 @@ def _page(title: str, body: str) -> str:
 
 
 def _paragraphs(text: str) -> str:
-    parts = [f"<p>{html.escape(line)}</p>" for line in text.split("\n") if line.strip()]
-    return "\n".join(parts)
+    """Bible prose as paragraphs: blank lines separate them; a single line break inside one
+    is the YAML file's hard wrap (the sample bible breaks lines mid-sentence)."""
+    blocks = re.split(r"\n\s*\n", normalize_text(text).strip())
+    joined = (" ".join(line.strip() for line in b.split("\n") if line.strip()) for b in blocks)
+    return "\n".join(f"<p>{html.escape(b)}</p>" for b in joined if b)
 
 
 def episode_body(content: str) -> str:
