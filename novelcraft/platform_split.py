@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from novelcraft.metrics.hook import _SIGNALS as HOOK_SIGNALS
 from novelcraft.metrics.hook import ending_hook
 from novelcraft.metrics.text import is_scene_marker, normalize_text
 
@@ -126,6 +127,16 @@ def _inner_cuts(line: str, start: int) -> list[tuple[int, str]]:
     return [(start + p, kind) for p, kind in sorted(filled) if 0 < p < len(line)]
 
 
+def _is_hook(paragraph: str, phrases: Sequence[str]) -> bool:
+    """The guard's hook judgement of one paragraph. A paragraph with no signal and no hook
+    phrase is never a hook; checking that first skips the analysis for most of them."""
+    if not any(s in paragraph for s in HOOK_SIGNALS) and not any(
+        p and p in paragraph for p in phrases
+    ):
+        return False
+    return ending_hook(paragraph, phrases)[0]
+
+
 def prose_chars(text: str) -> int:
     """The platform count of a stretch of text: its paragraphs, without line breaks, the
     blanks around paragraphs and scene markers."""
@@ -157,7 +168,7 @@ def _cuts(texts: Sequence[str], hook_phrases: Sequence[str], inner_from: int) ->
             elif previous is None:
                 kind = ""
             else:
-                kind = "hook" if ending_hook(previous, hook_phrases)[0] else "paragraph"
+                kind = "hook" if _is_hook(previous, hook_phrases) else "paragraph"
             if kind and chars > cuts[-1].chars_before:
                 cuts.append(_Cut(index, line_start, chars, kind))
             after_scene = marker

@@ -299,3 +299,14 @@ def test_platform_chars_setting(cli, ws_dir, project, tmp_path):
     settings_file.write_text("[export]\nplatform_chars = 4000\n", encoding="utf-8")
     result = cli("--workspace", ws_dir, "export", project, "--format", "kakao", "-o", out)
     assert result.code == 2 and "export.platform_chars" in result.err
+
+
+@pytest.mark.parametrize("phrases", [(), ("그때", "하지만", "설마")])
+def test_the_quick_hook_check_agrees_with_the_guard(phrases):
+    from novelcraft.metrics.hook import ending_hook
+    from novelcraft.platform_split import _is_hook
+
+    samples = [*CORPUS[:400], '그가 말했다. "끝이야."', '"정말?"', "그때였다.", "조용했다."]
+    verdicts = [_is_hook(p, phrases) for p in samples]
+    assert verdicts == [ending_hook(p, phrases)[0] for p in samples]
+    assert any(verdicts) and not all(verdicts)
