@@ -241,12 +241,10 @@ def split_serial(
     texts = [source_text(e) for e in episodes]
     cuts = _cuts(texts, hook_phrases, _LONG_PARAGRAPH)
     total = cuts[-1].chars_before
-    warning = ""
     if total == 0:
         return Split((), MIN_PIECE_CHARS, high, target)
-    if total < MIN_PIECE_CHARS:
-        path = [0, len(cuts) - 1]
-        warning = "short"
+    if total < MIN_PIECE_CHARS + _MARGIN:
+        path = [0, len(cuts) - 1]  # the serial as one piece
     else:
         path = _best_path(cuts, MIN_PIECE_CHARS + _MARGIN, high - _MARGIN, target)
         if path is None:
@@ -258,12 +256,16 @@ def split_serial(
             # Too little text to cut into pieces inside the limits (e.g. one 9,000-character
             # episode): never go under the minimum, let pieces grow past the maximum instead.
             relaxed = int(relaxed * 1.25) + 1
+            if relaxed >= total:
+                path = [0, len(cuts) - 1]
+                break
             path = _best_path(cuts, MIN_PIECE_CHARS + _MARGIN, relaxed, target)
-            warning = "long"
     by_number = {e.number: text for e, text in zip(episodes, texts, strict=True)}
     pieces = []
     for n, (i, j) in enumerate(itertools.pairwise(path), start=1):
         segments = _segments(episodes, texts, cuts[i], cuts[j])
         chars = sum(prose_chars(segment_text(by_number, s)) for s in segments)
         pieces.append(Piece(n, segments, chars, cuts[j].kind))
+    sizes = [p.chars for p in pieces]
+    warning = "short" if min(sizes) < MIN_PIECE_CHARS else "long" if max(sizes) > high else ""
     return Split(tuple(pieces), MIN_PIECE_CHARS, high, target, warning)

@@ -226,6 +226,18 @@ def test_a_serial_too_short_for_the_limits_never_goes_under_the_minimum():
     assert_lossless(tiny, short)
 
 
+@pytest.mark.parametrize("size", [4999, 5000, 5001, 5002, 6050, 6051, 9999, 10001])
+def test_totals_at_the_edges_of_the_limits(size):
+    """One paragraph of exactly `size` characters (no cut point inside): one piece, with a
+    warning exactly when it is outside the limits."""
+    episode = SourceEpisode(1, "", "가" * size)
+    split = split_serial([episode])
+    assert [p.chars for p in split.pieces] == [size]
+    assert_lossless([episode], split)
+    expected = "short" if size < 5000 else "long" if size > 6050 else ""
+    assert split.warning == expected
+
+
 def test_a_paragraph_longer_than_a_piece_is_cut_inside_at_a_sentence():
     sentence = "그는 서류를 넘기며 다음 증인의 진술을 천천히 읽어 내려갔다. "
     episode = SourceEpisode(1, "", (sentence * 480).strip())  # one 16,800-character paragraph
@@ -310,3 +322,18 @@ def test_the_quick_hook_check_agrees_with_the_guard(phrases):
     verdicts = [_is_hook(p, phrases) for p in samples]
     assert verdicts == [ending_hook(p, phrases)[0] for p in samples]
     assert any(verdicts) and not all(verdicts)
+
+
+def test_a_short_serial_is_exported_with_a_warning(cli, ws_dir, workspace, sample_bible_text):
+    from novelcraft.bible import parse_bible
+
+    slug = workspace.create_project(parse_bible(sample_bible_text, "sample.yaml"))
+    workspace.create_episode(slug, 1, content=corpus_episode(1, 3000, seed=9).content)
+    workspace.close()
+    out = ws_dir.parent / "short"
+    result = cli("--workspace", ws_dir, "export", slug, "--format", "munpia", "-o", out)
+    assert result.code == 0, result.err
+    warning = [line for line in result.err.splitlines() if line.startswith("경고:")]
+    assert len(warning) == 1 and "5,000자보다 짧아 한 편으로" in warning[0]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["warning"] == "short" and len(manifest["episodes"]) == 1
