@@ -9,6 +9,7 @@ import zipfile
 import pytest
 
 from novelcraft.export_epub import build_epub, episode_body
+from novelcraft.metrics.text import is_scene_marker
 from novelcraft.models import Bible, ProjectInfo
 from novelcraft.platform_split import SourceEpisode
 
@@ -93,12 +94,15 @@ def test_scene_markers_become_breaks_and_the_text_is_whole(demo_book):
     path, _, episodes = demo_book
     for episode in episodes:
         page = _read(path, f"EPUB/ep{episode.episode_number:04d}.xhtml")
-        assert "###" not in page
         lines = [line.strip() for line in episode.content.split("\n") if line.strip()]
-        markers = sum(line == "###" for line in lines)
-        assert page.count('<hr class="scene-break"/>') == markers > 0
+        markers = [line for line in lines if is_scene_marker(line)]
+        assert markers and not any(f">{m}<" in page for m in markers)
+        # One break per run of markers between two paragraphs.
+        kinds = "".join("m" if is_scene_marker(line) else "p" for line in lines)
+        breaks = len(re.findall(r"(?<=p)m+(?=p)", kinds))
+        assert page.count('<hr class="scene-break"/>') == breaks > 0
         paragraphs = re.findall(r"<p>(.*?)</p>", page)
-        expected = [line for line in lines if line != "###"]
+        expected = [line for line in lines if not is_scene_marker(line)]
         assert [p.replace("&quot;", '"').replace("&#x27;", "'") for p in paragraphs] == expected
 
 
