@@ -166,6 +166,14 @@ def test_large_prompt_and_answer_do_not_deadlock(fake, codex):
     assert fake.runs()[0]["stdin"] == prompt
 
 
+def test_codex_exiting_before_it_reads_a_large_prompt_is_reported(fake, codex):
+    """codex rejects its command line without reading stdin: the writer of the prompt meets
+    a closed pipe and stops (the fixture checks no thread or process is left behind)."""
+    fake.queue({"mode": "usage"})
+    with pytest.raises(BackendMisconfigured, match="rejected the command line"):
+        codex.complete("가나다라마바사 " * 40_000, options={"timeout": DEADLOCK_WITNESS_SECONDS})
+
+
 def test_turn_completed_without_message_is_empty(fake, codex):
     fake.queue({"mode": "empty"})
     with pytest.raises(EmptyAnswer):
