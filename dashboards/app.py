@@ -12,6 +12,7 @@ import holoviews as hv
 import panel as pn
 import param
 
+from novelcraft import __version__
 from novelcraft.dashboards.batch import BatchScreen
 from novelcraft.dashboards.bible_screen import BibleScreen
 from novelcraft.dashboards.canon_screen import CanonScreen
@@ -123,11 +124,18 @@ class Shell(param.Parameterized):
                 self.navigation(),
                 ConnectionWatch(),
                 pn.pane.Markdown("오프라인 백엔드는 데모 작가입니다.", styles={"color": "#777"}),
+                version_footer(),
             ],
             main=[main],
             sidebar_width=260,
             header_background="#243b55",
         )
+
+
+def version_footer() -> pn.pane.Markdown:
+    return pn.pane.Markdown(
+        f"NovelCraft {__version__}", css_classes=["nc-version"], styles={"color": "#999"}
+    )
 
 
 def make_app(ws):

@@ -1,6 +1,6 @@
 """NovelCraft: write long Korean web novels with an LLM."""
 
-__version__ = "0.1.0"
+__version__ = "1.0.0rc1"
 
 
 def connect(workspace=None, *, create: bool = False, serve: bool = True, wait: float = 10.0):

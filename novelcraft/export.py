@@ -1,4 +1,4 @@
-"""Exports (zip, md, txt, munpia) and re-importing a project archive.
+"""Exports (zip, md, txt, platform splits, epub) and re-importing a project archive.
 
 A zip archive is both a deliverable and a backup of one project: `bible.yaml`,
 `episodes/EP001.md…`, the CSV reports, and `data/*.jsonl` with every row of the project's
@@ -37,7 +37,12 @@ from novelcraft.store import projects as project_rows
 from novelcraft.store.connection import Store
 
 ARCHIVE_FORMAT = "novelcraft-archive/1"
-FORMATS = ("zip", "md", "txt", "munpia")
+FORMATS = ("zip", "md", "txt", "munpia", "naver", "kakao", "epub")
+# One plain-text file per platform episode in a folder (novelcraft.export_platform).
+PLATFORM_FORMATS = ("munpia", "naver", "kakao")
+# Built from Workspace reads alone (bible, episodes, settings), so a client of a remote owner
+# builds them itself instead of downloading them.
+CLIENT_FORMATS = ("epub", *PLATFORM_FORMATS)
 # What one archive may make us read: a zip bomb stops at the header, before decompression.
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024
@@ -91,6 +96,14 @@ def _episodes(store: Store, pid: int) -> list[dict[str, Any]]:
 def export_project(ws, slug: str, fmt: str, target: Path) -> Path:
     if fmt not in FORMATS:
         raise BadInput(f"unknown export format {fmt!r} (use one of: {', '.join(FORMATS)})")
+    if fmt == "epub":
+        from novelcraft.export_epub import write_epub
+
+        return write_epub(ws, slug, target)
+    if fmt in PLATFORM_FORMATS:
+        from novelcraft.export_platform import write_platform_export
+
+        return write_platform_export(ws, slug, fmt, target)
     store, pid = ws.store, ws.project_id(slug)
     episodes = _episodes(store, pid)
     if fmt == "zip":
@@ -98,14 +111,9 @@ def export_project(ws, slug: str, fmt: str, target: Path) -> Path:
     elif fmt == "md":
         data = "\n".join(episode_markdown(e["episode_number"], e["title"], e["content"])
                          for e in episodes).encode()  # fmt: skip
-    elif fmt == "txt":
+    else:  # txt
         data = "\n\n".join(f"{e['episode_number']}화 {e['title']}".strip() + "\n\n"
                            + e["content"].strip() for e in episodes).encode()  # fmt: skip
-    else:  # munpia: plain text, scene markers as blank-line breaks, one episode per block
-        data = "\n\n\n".join(
-            "\n".join(line for line in e["content"].splitlines() if line.strip() != "###")
-            .strip() for e in episodes
-        ).encode()  # fmt: skip
     write_file_atomically(target, data)
     return target
 

@@ -144,6 +144,12 @@ class CanonSettings(_Section):
     repeat_action: Literal["warn", "retry"] = "retry"
 
 
+class ExportSettings(_Section):
+    # Platform episodes (`export --format munpia|naver|kakao`): characters with spaces per
+    # piece; Munpia's paid minimum is 5,000, agencies recommend about 5,500.
+    platform_chars: int = Field(default=5500, ge=5000, le=20000)
+
+
 class Settings(_Section):
     generation: GenerationSettings = Field(default_factory=GenerationSettings)
     metrics: MetricSettings = Field(default_factory=MetricSettings)
@@ -152,6 +158,7 @@ class Settings(_Section):
     queue: QueueSettings = Field(default_factory=QueueSettings)
     backup: BackupSettings = Field(default_factory=BackupSettings)
     canon: CanonSettings = Field(default_factory=CanonSettings)
+    export: ExportSettings = Field(default_factory=ExportSettings)
 
 
 def load_settings(path: Path) -> Settings:

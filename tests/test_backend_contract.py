@@ -331,7 +331,8 @@ class TestScriptedBackendContract:
         with pytest.raises(BackendTimeout):
             scripted.backend.complete(PROMPT, options={"timeout": scripted.hang_timeout})
         elapsed = time.monotonic() - start
-        assert scripted.hang_timeout * 0.9 <= elapsed < scripted.hang_timeout + 5
+        # The upper bound only tells a timeout from a hang; the kill itself may be slow when busy.
+        assert scripted.hang_timeout * 0.9 <= elapsed < scripted.hang_timeout + 60
         assert scripted.leftovers() == []
 
     def test_timeout_is_retried_and_recorded(self, scripted):

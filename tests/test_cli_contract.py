@@ -98,9 +98,9 @@ def test_real_process_never_prints_a_traceback(tmp_path):
 
 def test_demo_sets_up_the_sample_project(cli, tmp_path):
     ws = tmp_path / "demo"
-    first = cli("--workspace", ws, "demo", "--no-serve")
+    first = cli("--workspace", ws, "demo", "--no-serve", "--episodes", "2")
     assert first.code == 0, first.err
-    second = cli("--workspace", ws, "demo", "--no-serve")
+    second = cli("--workspace", ws, "demo", "--no-serve", "--episodes", "2")
     assert second.code == 0
     listed = json.loads(cli("--workspace", ws, "projects", "--json").out)
     assert len(listed) == 1, "running demo twice does not duplicate the project"

@@ -125,7 +125,7 @@ def test_serve_writes_server_json_serves_and_stops_on_sigterm(tmp_path):
         info = json.loads((ws / "server.json").read_text())
         assert info["pid"] == proc.pid and info["url"].endswith(f":{port}/")
         assert len(info["token"]) >= 20
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/liveness", timeout=10) as resp:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/liveness", timeout=60) as resp:
             assert resp.status == 200
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as resp:
             assert "NovelCraft" in resp.read().decode()

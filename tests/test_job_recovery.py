@@ -156,7 +156,9 @@ def test_backend_outage_mid_batch_waits_and_finishes_without_a_failed_job(projec
 def test_other_processes_reach_a_running_owner_through_its_api(project_ws):
     ws_dir, slug = project_ws
     with Workspace.open(ws_dir) as ws:
-        ws.settings.backend.offline_latency = 0.3
+        # Slow enough (~70 s for the batch) that it is still running after the CLI processes
+        # below have started, however busy the machine; sped up again once it is canceled.
+        ws.settings.backend.offline_latency = 3.0
         with Owner(ws, workers=2):
             job_id = ws.submit_batch(slug, 1, 8)
             assert wait_until(lambda: ws.get_job(job_id).status == "running", timeout=30)
@@ -174,12 +176,13 @@ def test_other_processes_reach_a_running_owner_through_its_api(project_ws):
             assert ws.get_job(second).input["first"] == 9
             canceled = _cli(ws_dir, "cancel", job_id)
             assert canceled.returncode == 0, canceled.stderr
-            assert wait_until(lambda: ws.get_job(job_id).status == "canceled", timeout=30)
+            assert wait_until(lambda: ws.get_job(job_id).status == "canceled", timeout=60)
+            ws.settings.backend.offline_latency = 0.1
             unknown = _cli(ws_dir, "cancel", "ffffffffffff")
             assert unknown.returncode == 2 and "no job" in unknown.stderr
             again = _cli(ws_dir, "cancel", job_id)
             assert again.returncode == 2 and "already canceled" in again.stderr
-            assert wait_until(lambda: ws.get_job(second).status == "completed", timeout=60)
+            assert wait_until(lambda: ws.get_job(second).status == "completed", timeout=120)
 
 
 def test_detached_generate_runs_in_a_background_worker(project_ws):

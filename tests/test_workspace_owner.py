@@ -34,7 +34,7 @@ def owner_process(ws_dir):
     yield proc
     if proc.poll() is None:
         proc.kill()
-    proc.wait(timeout=10)
+    proc.wait(timeout=60)
 
 
 def test_second_process_gets_one_line_naming_the_owner(owner_process, ws_dir):
@@ -57,7 +57,7 @@ def test_write_commands_are_refused_too(owner_process, ws_dir, sample_bible_path
 
 def test_lock_is_released_when_the_owner_is_killed(owner_process, ws_dir):
     owner_process.send_signal(signal.SIGKILL)
-    owner_process.wait(timeout=10)
+    owner_process.wait(timeout=60)
     with Workspace.open(ws_dir) as ws:
         assert ws.list_projects() == []
 

@@ -43,7 +43,9 @@ from novelcraft.models import (
 from novelcraft.reports import GuardSummary
 
 FRAME_KINDS = ("metrics", "calls", "voice", "guard")
-EXPORT_FORMATS = ("zip", "md", "txt", "munpia")
+# Platform splits write a folder: clients build them from the episodes (export.CLIENT_FORMATS).
+EXPORT_FORMATS = ("zip", "md", "txt", "epub")
+EXPORT_TYPES = {"zip": "application/zip", "epub": "application/epub+zip"}
 MAX_LIMIT = 10_000
 
 
@@ -248,10 +250,10 @@ def _estimate(r: Request) -> dict:
 def _export(r: Request) -> Download:
     fmt = r.query.choice("format", EXPORT_FORMATS, "zip")
     with tempfile.TemporaryDirectory(prefix="novelcraft-export-") as tmp:
-        target = Path(tmp) / f"{r.slug}.{fmt if fmt != 'munpia' else 'txt'}"
+        target = Path(tmp) / f"{r.slug}.{fmt}"
         r.ws.export_project(r.slug, fmt, target)
         data = target.read_bytes()
-    kind = "application/zip" if fmt == "zip" else "text/plain; charset=utf-8"
+    kind = EXPORT_TYPES.get(fmt, "text/plain; charset=utf-8")
     return Download(data, kind, target.name)
 
 
@@ -431,7 +433,7 @@ ENDPOINTS: list[Endpoint] = [
              query=("format",)),
     Endpoint("GET", P + "/estimate", "Cost forecast of a batch", _estimate, response=dict,
              query=("from", "to", "with_editor", "use_retry")),
-    Endpoint("GET", P + "/export", "Export (format=zip|md|txt|munpia)", _export,
+    Endpoint("GET", P + "/export", "Export (format=zip|md|txt|epub)", _export,
              query=("format",)),
     Endpoint("POST", "/api/archives", "Import an export zip (body: the zip)", _import_archive,
              body_kind="bytes", response=bodies.SlugResult, status=201,

@@ -245,6 +245,18 @@ class CodexOptions(BackendOptions):
     should_stop: Callable[[], bool] | None = Field(default=None, exclude=True)
 
 
+def _feed(fd: int, data: bytes) -> None:
+    """Write the prompt to codex's stdin and close it (EOF ends the prompt)."""
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError:
+        pass  # codex exited or was killed before it read everything: nothing left to do
+    finally:
+        os.close(fd)
+
+
 @dataclass
 class _Run:
     proc: subprocess.Popen[bytes]
@@ -307,23 +319,34 @@ class CodexBackend(Backend):
         timeout: float,
         should_stop: Callable[[], bool] | None,
     ) -> tuple[int, str, str]:
+        # The prompt goes through a pipe of our own, written by a thread: communicate() with a
+        # timeout cannot be retried with its input (CPython stops writing stdin after the
+        # first TimeoutExpired), so a prompt larger than what codex reads within one poll
+        # would never arrive whole and both sides would wait for ever.
+        read_end, write_end = os.pipe()
         try:
             proc = subprocess.Popen(
                 argv,
-                stdin=subprocess.PIPE,
+                stdin=read_end,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
             )
         except OSError as exc:
+            os.close(write_end)
             raise BackendMisconfigured(f"codex: cannot start {argv[0]}: {exc.strerror}") from None
+        finally:
+            os.close(read_end)
+        feeder = threading.Thread(
+            target=_feed, args=(write_end, data), name="codex-stdin", daemon=True
+        )
+        feeder.start()
         run = _Run(proc)
         with self._lock:
             self._running.append(run)
         stopped: str | None = None
         try:
             deadline = time.monotonic() + timeout
-            pending: bytes | None = data
             while True:
                 if run.cancelled.is_set() or (should_stop is not None and should_stop()):
                     stopped = "cancelled"
@@ -333,10 +356,10 @@ class CodexBackend(Backend):
                     stopped = "timeout"
                     break
                 try:
-                    out, err = proc.communicate(pending, timeout=min(POLL_SECONDS, remaining))
+                    out, err = proc.communicate(timeout=min(POLL_SECONDS, remaining))
                     break
                 except subprocess.TimeoutExpired:
-                    pending = None  # communicate keeps writing the rest of the prompt itself
+                    pass  # retrying communicate() loses no output
             if stopped is not None:
                 stop_process_group(proc)
                 out, err = self._drain(proc)
@@ -348,6 +371,8 @@ class CodexBackend(Backend):
                 proc.wait()
             with self._lock:
                 self._running.remove(run)
+            # The group is dead, so the pipe's reader is gone and the writer stops at once.
+            feeder.join(KILL_GRACE_SECONDS)
         stdout = out.decode("utf-8", "replace")
         stderr = err.decode("utf-8", "replace")
         if stopped == "cancelled":

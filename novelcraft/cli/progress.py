@@ -1,7 +1,8 @@
-"""The batch progress bar: episode k/N, step, elapsed, ETA (issue: the CLI waits on a job).
+"""The batch progress bar: episode k/N, step, elapsed, ETA (the CLI waits on a job).
 
-On a terminal the bar redraws in place; otherwise (a log file, CI) a line is printed whenever
-the step changes, so the record stays readable.
+On a terminal it is a rich live bar that redraws in place, with log lines printed above it;
+otherwise (a log file, CI, a test) a plain line is printed whenever the step changes, so the
+record stays readable and greppable.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import sys
 import time
 
 import click
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from novelcraft.cli.output import console
 
 WIDTH = 24
 
@@ -26,33 +30,63 @@ class ProgressBar:
         self.tty = self.stream.isatty()
         self.started = time.monotonic()
         self._last = ""
+        self._live: Progress | None = None
+        self._task = None
+        if self.tty:
+            self._live = Progress(
+                BarColumn(bar_width=WIDTH),
+                TextColumn("{task.fields[episode]}/{task.total:.0f}화"),
+                TaskProgressColumn(),
+                TextColumn("{task.description}"),
+                TextColumn("경과"),
+                TimeElapsedColumn(),
+                TextColumn("남은 시간 {task.fields[eta]}"),
+                console=console(self.stream),
+                transient=False,
+            )
+            self._task = self._live.add_task("", total=self.episodes, episode=1, eta="?")
+            self._live.start()
+
+    def _current(self, progress: float) -> int:
+        done = min(int(progress * self.episodes + 1e-9), self.episodes)
+        return min(done + 1, self.episodes) if progress < 1 else self.episodes
+
+    def _eta(self, progress: float) -> str:
+        elapsed = time.monotonic() - self.started
+        return "?" if progress <= 0 else _clock(elapsed / progress * (1 - progress))
 
     def line(self, progress: float, step: str, status: str) -> str:
+        """The plain-text form of the bar, as printed off a terminal."""
         elapsed = time.monotonic() - self.started
         filled = round(WIDTH * progress)
-        done = min(int(progress * self.episodes + 1e-9), self.episodes)
-        current = min(done + 1, self.episodes) if progress < 1 else self.episodes
-        eta = "?" if progress <= 0 else _clock(elapsed / progress * (1 - progress))
         wait = " (백엔드 대기)" if status == "waiting" else ""
         return (
-            f"[{'#' * filled}{'.' * (WIDTH - filled)}] {current}/{self.episodes}화 · "
-            f"{step}{wait} · 경과 {_clock(elapsed)} · 남은 시간 {eta}"
+            f"[{'#' * filled}{'.' * (WIDTH - filled)}] {self._current(progress)}/{self.episodes}화"
+            f" · {step}{wait} · 경과 {_clock(elapsed)} · 남은 시간 {self._eta(progress)}"
         )
 
     def update(self, progress: float, step: str, status: str) -> None:
-        text = self.line(progress, step, status)
-        if self.tty:
-            click.echo("\r\x1b[2K" + text, file=self.stream, nl=False)
+        if self._live is not None:
+            wait = " (백엔드 대기)" if status == "waiting" else ""
+            self._live.update(
+                self._task,
+                completed=progress * self.episodes,
+                description=f"{step}{wait}",
+                episode=self._current(progress),
+                eta=self._eta(progress),
+            )
         elif step != self._last:
-            click.echo(text, file=self.stream)
+            click.echo(self.line(progress, step, status), file=self.stream)
         self._last = step
 
     def message(self, text: str) -> None:
         """A log line printed above the bar."""
-        if self.tty:
-            click.echo("\r\x1b[2K", file=self.stream, nl=False)
-        click.echo(text, file=self.stream)
+        if self._live is not None:
+            self._live.console.print(text, markup=False, highlight=False)
+        else:
+            click.echo(text, file=self.stream)
 
     def close(self) -> None:
-        if self.tty:
-            click.echo("", file=self.stream)
+        if self._live is not None:
+            self._live.stop()
+            self._live = None

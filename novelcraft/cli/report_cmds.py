@@ -69,13 +69,27 @@ def guard_summary_cmd(app: AppContext, slug: str, csv_path: Path | None, as_json
 
 @click.command()
 @click.argument("slug")
-@click.option("--format", "fmt", type=click.Choice(["zip", "md", "txt", "munpia"]), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["zip", "md", "txt", "munpia", "naver", "kakao", "epub"]),
+    required=True,
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
 @pass_app
 def export(app: AppContext, slug: str, fmt: str, output: Path):
-    """Export a project: zip archive, markdown, plain text or Munpia text."""
+    """Export a project: zip archive, markdown, plain text, EPUB 3, or platform episodes
+    (munpia/naver/kakao: a new folder of ~5,500-character pieces and a manifest)."""
+    from novelcraft.export import PLATFORM_FORMATS
+
     with open_workspace(app) as ws:
-        click.echo(str(ws.export_project(slug, fmt, output)))
+        path = ws.export_project(slug, fmt, output)
+    if fmt in PLATFORM_FORMATS:
+        from novelcraft.export_platform import describe_export
+
+        for line in describe_export(path):
+            click.echo(line, err=True)
+    click.echo(str(path))
 
 
 @click.command("import-archive")

@@ -61,29 +61,41 @@ def restore(app: AppContext, source: Path) -> None:
     )
 
 
+# Two seasons of the sample bible (season 1 ends at episode 50), so Quality shows trends and
+# season boundaries at first sight.
+DEMO_EPISODES = 60
+
+
 @click.command()
-@click.option("--episodes", "episode_count", type=click.IntRange(min=0), default=3)
+@click.option(
+    "--episodes",
+    "episode_count",
+    type=click.IntRange(min=0),
+    default=DEMO_EPISODES,
+    show_default=True,
+    help="How many episodes the offline demo writer writes (episodes already written are kept).",
+)
 @click.option("--no-serve", is_flag=True, help="Do not start the dashboard afterwards.")
 @pass_app
 def demo(app: AppContext, episode_count: int, no_serve: bool) -> None:
-    """Demo workspace: the sample Story Bible and a few episodes by the offline demo writer."""
+    """Demo workspace: the sample Story Bible and two seasons by the offline demo writer."""
     from novelcraft.cli.follow import follow, require_success
 
     bible = parse_bible(sample_bible_text(), "sample_bible.yaml")
     with open_workspace(app, create=True) as ws:
         existing = {p.name: p.slug for p in ws.list_projects()}
         slug = existing.get(bible.project.name) or ws.create_project(bible)
-        click.echo(f"demo workspace: {ws.paths.root}")
-        click.echo(f"sample project: {slug} ({bible.project.name})")
+        click.echo(f"데모 작업 공간: {ws.paths.root}")
+        click.echo(
+            f"샘플 프로젝트: {slug} ({bible.project.name}), {episode_count}화 (오프라인 데모 작가)"
+        )
         if episode_count:
             job_id = ws.submit_batch(slug, 1, episode_count, backend="offline")
             require_success(follow(ws, job_id, episodes=episode_count))
-            for episode in ws.list_episodes(slug, limit=episode_count):
-                click.echo(
-                    f"  {episode.episode_number}화 {episode.length:,}자 "
-                    f"{'✅' if episode.passed else '⚠️'} (오프라인 데모 작가)"
-                )
-        click.echo(f"next: novelcraft --workspace {ws.paths.root} show {slug} 1")
+            written = ws.list_episodes(slug, limit=episode_count)
+            passed = sum(1 for e in written if e.passed)
+            click.echo(f"  {len(written)}화 작성, 가드 통과 {passed}화")
+        click.echo(f"다음: novelcraft --workspace {ws.paths.root} show {slug} 1")
     if not no_serve:
         from novelcraft.cli.serve_cmd import run_server
 

@@ -364,8 +364,12 @@ class RemoteWorkspace:
         return Path(self._json(None, "POST", "/api/backup", json=body)["path"])
 
     def export_project(self, slug: str, fmt: str, target: Path | str) -> Path:
+        from novelcraft.export import CLIENT_FORMATS, export_project
         from novelcraft.files import write_file_atomically
 
+        if fmt in CLIENT_FORMATS:
+            # Built here from the owner's bible and episodes, not shipped as a folder.
+            return export_project(self, slug, fmt, Path(target))
         data = self._request("GET", f"{self._project(slug)}/export", params={"format": fmt})
         write_file_atomically(Path(target), data.content)
         return Path(target)

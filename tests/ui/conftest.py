@@ -130,4 +130,4 @@ def open_screen(
     """Go to a screen and wait until `ready` (a selector) is visible."""
     query = f"screen={screen}&project={project or server.slug}&episode={episode}"
     page.goto(f"{server.url}/?{query}", wait_until="domcontentloaded")
-    page.locator(ready).first.wait_for(state="visible", timeout=30000)
+    page.locator(ready).first.wait_for(state="visible", timeout=60000)

@@ -22,7 +22,7 @@ def test_broken_bible_upload_shows_the_error_line_and_creates_nothing(page, cons
     )
     page.locator(".nc-import button").click()
     error = page.locator(".nc-upload-error", has_text="broken.yaml:4: invalid YAML")
-    error.wait_for(timeout=20000)
+    error.wait_for(timeout=60000)
     shoot(page, "safety-broken-upload")
     assert rows.count() == before
     page.reload()
@@ -39,9 +39,9 @@ def test_second_tab_saving_the_same_episode_is_refused(page, served):
         box = tab.locator(".nc-manuscript textarea")
         box.fill(box.input_value() + f"\n\n{words}에서 고친 문장!")
     page.locator(".nc-save button").click()
-    page.get_by_text("저장했습니다").wait_for(timeout=20000)
+    page.get_by_text("저장했습니다").wait_for(timeout=60000)
     other.locator(".nc-save button").click()
-    other.get_by_text("저장 거부").first.wait_for(timeout=20000)
+    other.get_by_text("저장 거부").first.wait_for(timeout=60000)
     shoot(other, "safety-second-tab-refused")
     other.locator(".bk-tab", has_text="원고").first.click()
     assert "두 번째 탭" in other.locator(".nc-manuscript textarea").input_value()  # kept
@@ -66,11 +66,11 @@ def test_lost_connection_is_shown_and_the_page_recovers(page, restartable):
     banner = page.locator(".nc-connection-lost")
     assert not banner.is_visible()
     restartable.stop()
-    banner.wait_for(state="visible", timeout=20000)
+    banner.wait_for(state="visible", timeout=60000)
     assert "연결이 끊겼습니다" in banner.inner_text()
     shoot(page, "safety-connection-lost")
     restartable.start()
-    page.locator(".nc-projects-table").wait_for(timeout=30000)
+    page.locator(".nc-projects-table").wait_for(timeout=60000)
     page.wait_for_function(
         "() => !document.querySelector('.nc-connection-lost') || "
         "document.querySelector('.nc-connection-lost').style.display === 'none'"
