@@ -11,6 +11,7 @@ from pathlib import Path
 
 from novelcraft import bible as bible_io
 from novelcraft.errors import BadInput
+from novelcraft.frame_schema import check_kind
 from novelcraft.models import Bible, Episode, EpisodeEvent, EpisodeVersion, ProjectSummary
 from novelcraft.settings import Settings
 from novelcraft.slugs import is_valid_slug, slugify, unique_slug
@@ -18,7 +19,7 @@ from novelcraft.store import Store, apply_migrations
 from novelcraft.store import episodes as episode_rows
 from novelcraft.store import projects as project_rows
 from novelcraft.workspace.lock import OwnerLock
-from novelcraft.workspace.paths import WorkspacePaths
+from novelcraft.workspace.paths import WorkspacePaths, read_server_file
 
 DEFAULT_WORKSPACE = "novelcraft-workspace"
 
@@ -259,6 +260,22 @@ class Workspace:
         from novelcraft.jobs import submit
 
         return submit.estimate_batch(self, slug, first, last, **options)
+
+    # --- analysis (DESIGN §14) -------------------------------------------------------------
+
+    def frame(self, kind: str, project: str | None = None):
+        """A pandas DataFrame of kind metrics | calls | voice | guard (columns in
+        `novelcraft.frame_schema`), for project `project` or every project."""
+        from novelcraft.store import frames
+
+        check_kind(kind)
+        pid = self.project_id(project) if project is not None else None
+        return frames.frame(self.store, kind, pid)
+
+    def dashboard_url(self) -> str | None:
+        """The dashboard of the server this process runs for the workspace, if any."""
+        record = read_server_file(self.paths.server)
+        return record["url"] if record and record.get("pid") == os.getpid() else None
 
     # --- backups ------------------------------------------------------------------------
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from novelcraft.errors import BadInput
 from novelcraft.settings import Settings, load_settings, render_settings_toml
@@ -67,3 +69,15 @@ class WorkspacePaths:
 
     def load_settings(self) -> Settings:
         return load_settings(self.settings)
+
+
+def read_server_file(path: Path) -> dict[str, Any] | None:
+    """A running owner's `server.json` (pid, url, token), or None when absent or unreadable;
+    a file that is not a small JSON object is treated as absent."""
+    try:
+        if path.stat().st_size > 64 * 1024:
+            return None
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("url"), str) else None
