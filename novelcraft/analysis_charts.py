@@ -22,7 +22,9 @@ def metric_by_episode(metrics: pd.DataFrame, metric: str, settings) -> hv.Overla
     layers: list = []
     if band is not None:
         top = band.max if band.max is not None else max([*data[metric], band.min or 0, 1]) * 1.1
-        layers.append(hv.HSpan(band.min or 0, top).opts(color="#2ca02c", alpha=0.12))
+        layers.append(
+            hv.HSpan(band.min or 0, top).opts(color="#2ca02c", alpha=0.12, apply_ranges=True)
+        )
     for season in seasons:
         part = data[data["season_label"] == season]
         layers.append(
@@ -49,7 +51,11 @@ def metric_by_episode(metrics: pd.DataFrame, metric: str, settings) -> hv.Overla
             )
     baseline = human_median(metric)
     if baseline is not None:
-        layers.append(hv.HLine(baseline).opts(color="#555", line_dash="dashed", line_width=1))
+        layers.append(
+            hv.HLine(baseline).opts(
+                color="#555", line_dash="dashed", line_width=1, apply_ranges=True
+            )
+        )
     return hv.Overlay(layers).opts(
         title=f"{label} (점선: 사람 글 중앙값, 초록 띠: 목표)",
         xlabel="회차",
@@ -57,8 +63,16 @@ def metric_by_episode(metrics: pd.DataFrame, metric: str, settings) -> hv.Overla
         width=700,
         height=260,
         legend_position="right",
+        padding=(0.02, 0.12),  # keeps the baseline line off the frame's edge
     )
 
 
 def _season_starts(data: pd.DataFrame) -> list[int]:
     return sorted(int(g["episode"].min()) for _, g in data.groupby("season_label"))
+
+
+def metric_layout(metrics: pd.DataFrame, settings, names=None) -> hv.Layout:
+    """One `metric_by_episode` chart per metric, one per row, each on its own y scale."""
+    names = list(names or METRIC_LABELS)
+    charts = [metric_by_episode(metrics, name, settings) for name in names]
+    return hv.Layout(charts).cols(1).opts(shared_axes=False)
