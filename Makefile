@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEMO_WS ?= demo-workspace
 
-.PHONY: demo test lint bench clean browser
+.PHONY: demo test lint bench clean browser notebooks
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,20 @@ $(STAMP): pyproject.toml
 # Builds the demo workspace, then serves the dashboard on http://localhost:5006 (Ctrl-C stops).
 demo: $(STAMP)
 	$(VENV)/bin/novelcraft --workspace $(DEMO_WS) demo
+
+# JupyterLab on notebooks/ (the optional [notebooks] extra, so `make test` stays lean). The
+# notebooks read $NOVELCRAFT_HOME, else the demo workspace, built here when missing.
+NB_STAMP := $(VENV)/.notebooks-stamp
+$(NB_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,notebooks]'
+	touch $(NB_STAMP)
+
+notebooks: $(NB_STAMP)
+	@if [ -z "$$NOVELCRAFT_HOME" ] && [ ! -d $(DEMO_WS) ]; then \
+		$(VENV)/bin/novelcraft --workspace $(DEMO_WS) demo --no-serve; \
+	fi
+	NOVELCRAFT_HOME="$${NOVELCRAFT_HOME:-$(CURDIR)/$(DEMO_WS)}" \
+		$(VENV)/bin/jupyter lab --ip 127.0.0.1 --notebook-dir notebooks
 
 test: $(STAMP) browser
 	$(PY) -m pytest -q
