@@ -18,7 +18,7 @@ from novelcraft.errors import BadInput, NotFound
 from novelcraft.frame_schema import COLUMNS, conform
 from novelcraft.metrics import measure
 from novelcraft.models import Season
-from novelcraft.pipeline import edit_episode, generate_episode
+from novelcraft.pipeline import edit_episode, generate_episode, revise_episode
 from novelcraft.workspace import Workspace
 
 # Episode 3's draft: far too short, no scenes, and 강도윤 says -습니다 (banned in his profile).
@@ -293,3 +293,12 @@ def test_conform_names_missing_columns(season):
     frame = ws.frame("guard", slug).drop(columns=["attempts"])
     with pytest.raises(BadInput, match="guard frame lacks columns: attempts"):
         conform(frame, "guard")
+
+
+def test_a_revision_s_calls_belong_to_the_revised_episode(own_season):
+    ws, slug, _ = own_season
+    before = len(ws.frame("calls", slug))
+    revise_episode(ws.run(slug, OfflineBackend()), 2, "대사를 줄여 주세요")
+    added = ws.frame("calls", slug).iloc[before:]
+    assert added["purpose"].tolist() == ["revise", "events", "summary"]
+    assert added["episode"].tolist() == [2, 2, 2] and added["season"].tolist() == [2, 2, 2]
