@@ -77,7 +77,7 @@ def labelled(table: pd.DataFrame) -> pd.DataFrame:
                           ("stage", STAGE_LABELS)):  # fmt: skip
         if column in out:
             out[column] = out[column].map(lambda v, names=names: names.get(v, v))
-    return out.rename(columns=COLUMN_LABELS)
+    return out.rename(columns={**COLUMN_LABELS, **METRIC_LABELS})
 
 
 # --- the frames ---------------------------------------------------------------------------
@@ -154,6 +154,19 @@ def season_medians(metrics: pd.DataFrame, settings) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows, columns=_MEDIAN_COLUMNS)
+
+
+def season_median_table(metrics: pd.DataFrame, settings) -> pd.DataFrame:
+    """`season_medians` of one project laid out for reading: a row per metric (Korean label,
+    in chart order), a column per season, then the target band and the human median."""
+    medians = season_medians(metrics, settings)
+    table = medians.pivot_table(
+        index="metric", columns="season_label", values="median", aggfunc="first", dropna=False
+    ).reindex(list(METRIC_LABELS))
+    table["목표"] = [(metric_band(m, settings) or Range()).text for m in table.index]
+    table["사람 글 중앙값"] = [human_median(m) for m in table.index]
+    table.index = [METRIC_LABELS[m] for m in table.index]
+    return table.rename_axis(index="지표", columns="시즌")
 
 
 _MEDIAN_COLUMNS = ["project", "season_label", "metric", "label", "episodes", "median",

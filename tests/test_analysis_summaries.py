@@ -68,6 +68,20 @@ def test_season_medians_against_the_band_and_the_human_baseline():
     assert pd.isna(voice["human_median"]) and voice["band_min"] == 0.5
 
 
+def test_season_median_table_reads_metric_by_season():
+    frame = _frame("metrics", [
+        _final("p", 1, 1, length=7000), _final("p", 1, 2, length=8000),
+        _final("p", 2, 3, length=9500, dialogue_ratio=0.5),
+    ])  # fmt: skip
+    table = analysis.season_median_table(frame, SETTINGS)
+    assert list(table.index) == list(analysis.METRIC_LABELS.values())
+    assert list(table.columns) == ["시즌 1", "시즌 2", "목표", "사람 글 중앙값"]
+    human = load_baseline().median["length"]
+    assert table.loc["분량 (자)"].tolist() == [7500.0, 9500.0, "7,000–9,000", human]
+    assert pd.isna(table.loc["대화 비율", "시즌 1"]) and table.loc["대화 비율", "시즌 2"] == 0.5
+    assert table.loc["대화 비율", "목표"] == "40%–60%"
+
+
 def test_top_warnings_counts_warnings_and_episodes_by_stage():
     frame = _frame("metrics", [
         dict(_final("p", 1, 1), stage="pass1",
