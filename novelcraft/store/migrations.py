@@ -217,10 +217,10 @@ def m005_episode_pipeline_state(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE episodes ADD COLUMN pipeline JSON")
 
 
-def m008_llm_call_episode(cur: duckdb.DuckDBPyConnection) -> None:
+def m009_llm_call_episode(cur: duckdb.DuckDBPyConnection) -> None:
     """Which episode an LLM call worked on, so cost and time add up per episode and season
     (DESIGN §14) even for runs without a job (`demo`, an in-process `generate`). Numbered
-    after m006/m007, which other branches add."""
+    after m006-m008, which other branches add."""
     cur.execute("ALTER TABLE llm_calls ADD COLUMN episode_number INTEGER")
 
 
@@ -230,7 +230,7 @@ MIGRATIONS: list[Migration] = [
     m003_events_and_metrics,
     m004_jobs_logs_and_llm_calls,
     m005_episode_pipeline_state,
-    m008_llm_call_episode,
+    m009_llm_call_episode,
 ]
 
 
