@@ -25,7 +25,7 @@ _PROJECT_FILTER = "(CAST(? AS BIGINT) IS NULL OR {t}.project_id = ?)"
 _METRICS = f"""
 SELECT {_PLACE_COLUMNS}, m.episode_number AS episode, m.stage, m.attempt,
        row_number() OVER (PARTITION BY m.project_id, m.episode_number, m.stage
-                          ORDER BY m.id DESC) = 1 AS latest,
+                          ORDER BY m.measured_at DESC, m.id DESC) = 1 AS latest,
        m.length, m.length_with_spaces, m.scene_count, m.ending_hook, m.avg_sentence_length,
        m.dialogue_ratio, m.explanation_density, m.repetition_rate, m.repeated_4grams,
        m.voice_score, m.banned_endings, m.passed,
