@@ -21,15 +21,16 @@ from novelcraft.analysis_labels import (
     PURPOSE_LABELS,
     labelled,
 )
+from novelcraft.errors import BadInput
 from novelcraft.metrics import load_baseline
 from novelcraft.metrics.thresholds import Range, metric_ranges
 
 __all__ = [
     "COLUMN_LABELS", "METRIC_LABELS", "PURPOSE_LABELS", "calls_frame", "calls_per_episode",
-    "calls_per_season", "editor_link", "final_metrics", "guard_by_season", "guard_frame",
-    "human_median", "labelled", "metric_band", "metrics_frame", "out_of_band", "retry_fixes",
-    "season_median_table", "season_medians", "top_warnings", "voice_drift", "voice_frame",
-    "with_season_label", "workspace_dir", "worst_episodes",
+    "calls_per_season", "choose_project", "editor_link", "final_metrics", "guard_by_season",
+    "guard_frame", "human_median", "labelled", "metric_band", "metrics_frame", "out_of_band",
+    "retry_fixes", "season_median_table", "season_medians", "top_warnings", "voice_drift",
+    "voice_frame", "with_season_label", "workspace_dir", "worst_episodes",
 ]  # fmt: skip
 # The range key of `metric_ranges` when it is not the metric's own name.
 _RANGE_KEY = {"voice_score": "voice"}
@@ -47,6 +48,21 @@ def workspace_dir() -> Path:
         if (folder / DEMO_WORKSPACE).is_dir():
             return folder / DEMO_WORKSPACE
     return here / DEMO_WORKSPACE
+
+
+def choose_project(ws, wanted: str | None = None) -> str:
+    """The project a notebook studies: `wanted` (e.g. `$NOVELCRAFT_PROJECT`), else the first."""
+    slugs = [p.slug for p in ws.list_projects()]
+    if wanted:
+        if wanted not in slugs:
+            raise BadInput(
+                f"작품 {wanted!r}이(가) 없습니다 (있는 작품: {', '.join(slugs) or '없음'})"
+            )
+        return wanted
+    if not slugs:
+        raise BadInput("작업 공간에 작품이 없습니다: `make demo`로 데모 작업 공간을 만들거나 "
+                       "NOVELCRAFT_HOME을 작품이 있는 작업 공간으로 바꾸세요")  # fmt: skip
+    return slugs[0]
 
 
 # --- the frames ---------------------------------------------------------------------------

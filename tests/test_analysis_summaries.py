@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from novelcraft import analysis
+from novelcraft.errors import BadInput
 from novelcraft.frame_schema import COLUMNS, conform
 from novelcraft.metrics import load_baseline
 from novelcraft.settings import Settings
@@ -251,3 +252,16 @@ def test_workspace_dir_prefers_novelcraft_home_then_the_demo_workspace(tmp_path,
     (tmp_path / "notebooks").mkdir()
     monkeypatch.chdir(tmp_path / "notebooks")
     assert analysis.workspace_dir() == tmp_path / "demo-workspace"
+
+
+def test_choose_project_takes_the_wanted_one_or_the_first(workspace, sample_bible_path):
+    with pytest.raises(BadInput, match="작업 공간에 작품이 없습니다"):
+        analysis.choose_project(workspace)
+    first = workspace.import_bible(sample_bible_path, slug="first")
+    workspace.import_bible(sample_bible_path, slug="second")
+    assert analysis.choose_project(workspace) == first
+    assert analysis.choose_project(workspace, "second") == "second"
+    with pytest.raises(
+        BadInput, match=r"작품 'third'이\(가\) 없습니다 \(있는 작품: first, second\)"
+    ):
+        analysis.choose_project(workspace, "third")
