@@ -306,3 +306,26 @@ def test_a_revision_s_calls_belong_to_the_revised_episode(own_season):
     added = ws.frame("calls", slug).iloc[before:]
     assert added["purpose"].tolist() == ["revise", "events", "summary"]
     assert added["episode"].tolist() == [2, 2, 2] and added["season"].tolist() == [2, 2, 2]
+
+
+def test_odd_json_in_an_imported_episode_gives_missing_values_not_an_error(own_season):
+    """An archive from elsewhere may carry any JSON; a frame shows what it cannot read as
+    missing instead of failing the whole notebook."""
+    ws, slug, _ = own_season
+    ws.store.execute(
+        "UPDATE episodes SET pipeline = ?, style_metrics = ? WHERE project_id = ? "
+        "AND episode_number = 1",
+        [
+            '{"attempts": [{"passed": "maybe", "failures": 7}]}',
+            '{"voice": [{"name": "누군가", "lines": "many", "banned": 3, "endings": []}]}',
+            ws.project_id(slug),
+        ],
+    )
+    guard = ws.frame("guard", slug).set_index("episode")
+    assert guard.loc[1, "attempts"] == 1 and pd.isna(guard.loc[1, "first_pass"])
+    assert pd.isna(guard.loc[1, "first_failures"])
+    voice = ws.frame("voice", slug)
+    odd = voice[voice["episode"] == 1]
+    assert odd["character"].tolist() == ["누군가"]
+    assert pd.isna(odd["lines"].iloc[0]) and odd["banned_count"].iloc[0] == 0
+    assert pd.isna(odd["top_ending"].iloc[0])

@@ -68,9 +68,9 @@ WITH v AS (
 )
 SELECT {_PLACE_COLUMNS}, v.episode_number AS episode,
        v.cv ->> 'name' AS character,
-       CAST(v.cv ->> 'lines' AS INTEGER) AS lines,
-       CAST(v.cv ->> 'allowed_lines' AS INTEGER) AS allowed_lines,
-       CAST(v.cv ->> 'allowed_share' AS DOUBLE) AS allowed_share,
+       TRY_CAST(v.cv ->> 'lines' AS INTEGER) AS lines,
+       TRY_CAST(v.cv ->> 'allowed_lines' AS INTEGER) AS allowed_lines,
+       TRY_CAST(v.cv ->> 'allowed_share' AS DOUBLE) AS allowed_share,
        coalesce(json_array_length(v.cv, '$.banned'), 0) AS banned_count,
        nullif(array_to_string(list_sort(list_distinct(
            json_extract_string(v.cv, '$.banned[*].ending'))), ','), '') AS banned_endings,
@@ -85,8 +85,8 @@ _GUARD = f"""
 WITH g AS (
     SELECT e.project_id, e.episode_number, e.length, e.passed,
            coalesce(json_array_length(e.pipeline, '$.attempts'), 0) AS attempts,
-           CAST(json_extract(e.pipeline, '$.attempts[0].passed') AS BOOLEAN) AS first_pass,
-           CAST(json_extract(e.pipeline, '$.attempts[#-1].passed') AS BOOLEAN) AS last_pass,
+           TRY_CAST(json_extract(e.pipeline, '$.attempts[0].passed') AS BOOLEAN) AS first_pass,
+           TRY_CAST(json_extract(e.pipeline, '$.attempts[#-1].passed') AS BOOLEAN) AS last_pass,
            json_extract_string(e.pipeline, '$.attempts[0].failures[*].check') AS first_checks,
            json_extract_string(e.pipeline, '$.attempts[#-1].failures[*].check') AS last_checks
     FROM episodes e
