@@ -4,6 +4,7 @@ target band, human-prose median, season boundaries and each season's median."""
 from __future__ import annotations
 
 import holoviews as hv
+import holoviews.plotting.bokeh  # the options below are bokeh's
 import pandas as pd
 
 from novelcraft.analysis import METRIC_LABELS, final_metrics, human_median, metric_band
@@ -36,6 +37,8 @@ def metric_by_episode(metrics: pd.DataFrame, metric: str, settings) -> hv.Overla
         layers.append(
             hv.Curve(
                 [(part["episode"].min(), median), (part["episode"].max(), median)],
+                "episode",
+                metric,
                 label=f"{season} 중앙값",
             ).opts(color=colours[season], line_width=2)
         )

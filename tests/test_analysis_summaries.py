@@ -265,3 +265,37 @@ def test_choose_project_takes_the_wanted_one_or_the_first(workspace, sample_bibl
         BadInput, match=r"작품 'third'이\(가\) 없습니다 \(있는 작품: first, second\)"
     ):
         analysis.choose_project(workspace, "third")
+
+
+def test_a_project_without_episodes_gives_empty_tables_and_a_chart(workspace, sample_bible_path):
+    from novelcraft.analysis_charts import metric_layout
+
+    slug = workspace.import_bible(sample_bible_path)
+    metrics = analysis.metrics_frame(workspace, slug)
+    guard, calls = analysis.guard_frame(workspace, slug), analysis.calls_frame(workspace, slug)
+    voice = analysis.voice_frame(workspace, slug)
+    assert [len(f) for f in (metrics, guard, calls, voice)] == [0, 0, 0, 0]
+    assert analysis.season_medians(metrics, SETTINGS).empty
+    assert analysis.top_warnings(metrics).empty
+    assert analysis.worst_episodes(workspace, metrics, SETTINGS).empty
+    assert analysis.guard_by_season(guard).empty and analysis.retry_fixes(guard).empty
+    assert analysis.calls_per_episode(calls).empty and analysis.calls_per_season(calls).empty
+    assert analysis.voice_drift(voice, SETTINGS).empty
+    layout = metric_layout(metrics, SETTINGS, ["length"])
+    assert len(layout) == 1
+
+
+def test_metric_chart_marks_out_of_band_points_and_season_medians():
+    import holoviews as hv
+
+    from novelcraft.analysis_charts import metric_by_episode
+
+    chart = metric_by_episode(_worst_case_frame(), "length", SETTINGS)
+    labels = [layer.label for layer in chart]
+    assert labels.count("시즌 1 중앙값") == 1 and labels.count("시즌 2 중앙값") == 1
+    outside = next(layer for layer in chart if layer.label == "목표 밖")
+    assert outside.dframe()["episode"].tolist() == [2, 3, 4]
+    median_1 = next(layer for layer in chart if layer.label == "시즌 1 중앙값")
+    assert median_1.dframe()["length"].tolist() == [5000.0, 5000.0]  # median of 8000, 5000, 5000
+    assert any(isinstance(layer, hv.HSpan) for layer in chart)
+    assert hv.render(chart, backend="bokeh") is not None
