@@ -7,12 +7,13 @@ browser tests and the benchmark all serve the same app the same way.
 from __future__ import annotations
 
 import ipaddress
-import secrets
 import socket
 
 import panel as pn
 
+from novelcraft.auth import Users, cookie_secret
 from novelcraft.dashboards.app import make_app, setup_extensions
+from novelcraft.dashboards.login import HashedBasicAuthProvider
 from novelcraft.errors import BadInput
 
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
@@ -27,12 +28,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_bind(host: str, *, basic_auth: str | None, oauth_provider: str | None) -> None:
+def check_bind(host: str, *, basic_auth, oauth_provider: str | None) -> None:
     """A non-loopback bind exposes the workspace: refuse it without authentication."""
     if not is_loopback(host) and not (basic_auth or oauth_provider):
         raise BadInput(
-            f"--host {host} is not a loopback address: add --basic-auth USER:PASSWORD "
-            "(or configure OAuth) before serving to the network"
+            f"--host {host} is not a loopback address: add --basic-auth-file FILE or "
+            "--basic-auth USER:PASSWORD (or configure OAuth) before serving to the network"
         )
 
 
@@ -48,18 +49,24 @@ def build_server(
     host: str = "127.0.0.1",
     port: int = 5006,
     show: bool = False,
-    basic_auth: str | None = None,
+    basic_auth: Users | None = None,
     oauth_provider: str | None = None,
 ):
-    """The (not yet started) server; `server.io_loop.start()` runs it."""
+    """The (not yet started) server; `server.io_loop.start()` runs it.
+
+    `basic_auth` is the users who may log in (hashed passwords, see `novelcraft.auth`); the
+    session cookie is signed with the workspace's own secret, which the HTTP API shares."""
     check_bind(host, basic_auth=basic_auth, oauth_provider=oauth_provider)
     setup_extensions()
     origins = [f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"]
     auth = {}
     if basic_auth:
-        auth = {"basic_auth": basic_auth, "cookie_secret": secrets.token_urlsafe(32)}
+        auth = {
+            "auth_provider": HashedBasicAuthProvider(basic_auth),
+            "cookie_secret": cookie_secret(ws.paths),
+        }
     elif oauth_provider:
-        auth = {"oauth_provider": oauth_provider}
+        auth = {"oauth_provider": oauth_provider, "cookie_secret": cookie_secret(ws.paths)}
     return pn.serve(
         {"/": make_app(ws)}, address=host, port=port, show=show, start=False,
         threaded=False, liveness=True, title="NovelCraft", websocket_origin=origins,

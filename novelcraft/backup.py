@@ -1,10 +1,15 @@
 """Self-contained workspace backups and restoring them into an empty workspace.
 
-A backup is a folder: DuckDB's EXPORT DATABASE (schema + Parquet, sequences included), the
-settings file, per-workspace prompt overrides and a manifest with row counts and checksums.
-It is written under a temporary name and renamed when complete, so a crash never leaves a
-half backup that looks whole. Restore verifies the checksums, imports into a temporary
-database beside the target and swaps it in only when the row counts match.
+A backup is a folder: one Parquet file per table (`db/<table>.parquet`), the settings file,
+per-workspace prompt overrides and a manifest with the applied migrations, row counts and
+checksums. It is written under a temporary name and renamed when complete, so a crash never
+leaves a half backup that looks whole.
+
+A backup folder may come from someone else, so restore executes nothing it reads: the schema
+comes from our own migrations, each known table is filled from its Parquet file with one fixed
+INSERT (whitelisted identifiers, the path bound), every file must be listed in the manifest
+and match its checksum, and anything unlisted or unexpected is refused. The data goes into a
+temporary database beside the target, swapped in only when the row counts match.
 """
 
 from __future__ import annotations
@@ -12,17 +17,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import duckdb
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from novelcraft import __version__
 from novelcraft.errors import BadInput, NotFound, OperationFailed
+from novelcraft.files import make_private
+from novelcraft.prompts import TEMPLATES
+from novelcraft.settings import load_settings
 from novelcraft.store import Store, apply_migrations
-from novelcraft.store.migrations import applied_migrations
+from novelcraft.store.migrations import MIGRATIONS, applied_migrations
 from novelcraft.workspace.lock import OwnerLock
 from novelcraft.workspace.paths import WorkspacePaths
 
@@ -31,8 +42,16 @@ if TYPE_CHECKING:
 
 BACKUP_FORMAT = "novelcraft-backup/1"
 MANIFEST = "manifest.json"
+MAX_MANIFEST_BYTES = 1024 * 1024
 # Tables whose rows make a workspace "not empty" for restore.
 _CONTENT_TABLES = ("projects", "episodes", "generation_jobs")
+# Backups written by DuckDB's EXPORT DATABASE (before 1.0) carry these; they are listed and
+# checked like any file, but never read: restore builds the schema itself.
+_LEGACY_SQL = frozenset({"db/schema.sql", "db/load.sql"})
+_BACKUP_NAME = re.compile(r"novelcraft-backup-(\d{8}-\d{6})(?:-(\d+))?")
+# Restoring advances each id sequence past the largest id; a larger id is not a real workspace.
+MAX_RESTORED_ID = 100_000_000
+_SEQUENCE_DEFAULT = re.compile(r"nextval\('([a-z_0-9]+)'\)")
 
 
 def _sha256(path: Path) -> str:
@@ -49,7 +68,12 @@ def table_counts(store: Store) -> dict[str, int]:
 
 def write_backup(ws: Workspace, dest_dir: Path) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        dest_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=dest_dir):
+            pass
+    except OSError as exc:
+        raise BadInput(f"{dest_dir}: cannot write a backup here ({exc.strerror or exc})") from None
     name = f"novelcraft-backup-{stamp}"
     n = 1
     while (dest_dir / name).exists():
@@ -58,13 +82,22 @@ def write_backup(ws: Workspace, dest_dir: Path) -> Path:
     final = dest_dir / name
     partial = dest_dir / f".{name}.partial"
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
+    partial.mkdir(mode=0o700)
     try:
-        ws.store.execute(f"EXPORT DATABASE '{partial / 'db'}' (FORMAT parquet)")
+        (partial / "db").mkdir(mode=0o700)
+        for table in ws.store.table_names():  # names from our own schema, quoted anyway
+            ws.store.execute(
+                f'COPY (SELECT * FROM "{table}") TO ? (FORMAT parquet)',
+                [str(partial / "db" / f"{table}.parquet")],
+            )
         if ws.paths.settings.exists():
             shutil.copy2(ws.paths.settings, partial / ws.paths.settings.name)
-        if ws.paths.prompts.is_dir() and any(ws.paths.prompts.iterdir()):
-            shutil.copytree(ws.paths.prompts, partial / "prompts")
+        # Only the template overrides a restore accepts (anything else there is not ours).
+        for template in TEMPLATES.values():
+            override = ws.paths.prompts / template.filename
+            if override.is_file() and not override.is_symlink():
+                (partial / "prompts").mkdir(mode=0o700, exist_ok=True)
+                shutil.copyfile(override, partial / "prompts" / template.filename)
         files = {
             str(p.relative_to(partial)): _sha256(p)
             for p in sorted(partial.rglob("*"))
@@ -83,6 +116,7 @@ def write_backup(ws: Workspace, dest_dir: Path) -> Path:
         (partial / MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
         )
+        make_private(partial)
         partial.rename(final)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -90,26 +124,98 @@ def write_backup(ws: Workspace, dest_dir: Path) -> Path:
     return final
 
 
-def read_manifest(source: Path) -> dict:
+class BackupManifest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    format: str
+    created_at: str = ""
+    migrations: list[Annotated[str, Field(max_length=100)]] = Field(max_length=1000)
+    tables: dict[Annotated[str, Field(max_length=100)], Annotated[int, Field(ge=0)]]
+    files: dict[
+        Annotated[str, Field(max_length=300)], Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    ] = Field(max_length=10_000)
+
+
+def _allowed(rel: str, tables: set[str]) -> bool:
+    """The files a backup may hold: one Parquet per known table, settings, known prompts."""
+    if rel in _LEGACY_SQL or rel == "novelcraft.toml":
+        return True
+    folder, _, name = rel.partition("/")
+    if folder == "db" and name.endswith(".parquet"):
+        return name.removesuffix(".parquet") in tables
+    if folder == "prompts":
+        return name in {t.filename for t in TEMPLATES.values()}
+    return False
+
+
+def _known_tables() -> set[str]:
+    """Every table the current migrations create (an in-memory database, built by our code)."""
+    store = Store(":memory:")
+    try:
+        apply_migrations(store)
+        return set(store.table_names())
+    finally:
+        store.close()
+
+
+def read_manifest(source: Path) -> BackupManifest:
+    """The backup's manifest, once every file in the folder is listed and matches it."""
     if not source.exists():
         raise NotFound(f"{source}: no such backup")
     if not source.is_dir():
         raise BadInput(f"{source}: a backup is a folder made by `novelcraft backup`")
+    path = source / MANIFEST
+    if not path.is_file():
+        raise BadInput(f"{source}: not a NovelCraft backup (no {MANIFEST})")
+    if path.stat().st_size > MAX_MANIFEST_BYTES:
+        raise BadInput(f"{path}: too large for a manifest")
     try:
-        manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BadInput(f"{source}: not a NovelCraft backup (no {MANIFEST})") from None
+        raw = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{source / MANIFEST}: unreadable manifest ({exc})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_FORMAT:
-        raise BadInput(f"{source / MANIFEST}: format is not {BACKUP_FORMAT}")
-    for rel, digest in manifest.get("files", {}).items():
-        path = source / rel
-        if not path.is_file():
+        raise BadInput(f"{path}: unreadable manifest ({exc})") from None
+    if not isinstance(raw, dict) or raw.get("format") != BACKUP_FORMAT:
+        raise BadInput(f"{path}: format is not {BACKUP_FORMAT}")
+    try:
+        manifest = BackupManifest.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise BadInput(f"{path}: {field}: {err['msg']}") from None
+    tables = _known_tables()
+    for rel in manifest.files:
+        if not _allowed(rel, tables):
+            raise BadInput(f"{source}: the manifest lists {rel[:100]!r}, which no backup holds")
+    present = set()
+    for found in sorted(source.rglob("*")):
+        rel = str(found.relative_to(source))
+        if found.is_symlink():
+            raise BadInput(f"{source}: {rel} is a symbolic link; a backup holds only files")
+        if found.is_file() and rel != MANIFEST:
+            if rel not in manifest.files:
+                raise BadInput(f"{source}: {rel} is not listed in the manifest; refusing")
+            present.add(rel)
+    for rel, digest in manifest.files.items():
+        if rel not in present:
             raise BadInput(f"{source}: backup is incomplete, {rel} is missing")
-        if _sha256(path) != digest:
+        if _sha256(source / rel) != digest:
             raise BadInput(f"{source}: backup is damaged, {rel} does not match its checksum")
     return manifest
+
+
+def choose_backup(source: Path | str) -> tuple[Path, int]:
+    """`source` itself when it is a backup; else the newest backup in it and how many it holds."""
+    source = Path(source)
+    if not source.is_dir() or (source / MANIFEST).exists():
+        return source, 1
+    found = []
+    for child in source.iterdir():
+        match = _BACKUP_NAME.fullmatch(child.name)
+        if match and child.is_dir() and (child / MANIFEST).is_file():
+            found.append(((match.group(1), int(match.group(2) or 1)), child))
+    if not found:
+        return source, 0
+    found.sort()
+    return found[-1][1], len(found)
 
 
 def _ensure_empty(paths: WorkspacePaths) -> None:
@@ -119,7 +225,7 @@ def _ensure_empty(paths: WorkspacePaths) -> None:
     try:
         names = set(store.table_names())
         for table in _CONTENT_TABLES:
-            if table in names and store.scalar(f"SELECT count(*) FROM {table}"):
+            if table in names and store.scalar(f'SELECT count(*) FROM "{table}"'):
                 raise BadInput(
                     f"workspace {paths.root} is not empty ({table} has rows); "
                     "restore needs a new or empty workspace"
@@ -128,43 +234,123 @@ def _ensure_empty(paths: WorkspacePaths) -> None:
         store.close()
 
 
-def restore_backup(source: Path | str, root: Path) -> dict:
+def _columns(cur, table: str) -> list[str]:
+    rows = cur.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' "
+        "AND table_name = ? ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _load_table(store: Store, table: str, parquet: Path, rel: str) -> None:
+    """Fill `table` (a name from our schema) from a Parquet file: the path is bound."""
+    cur = store.cursor()
+    ours = _columns(cur, table)
+    try:
+        theirs = [r[0] for r in cur.execute(
+            "DESCRIBE SELECT * FROM read_parquet(?)", [str(parquet)]
+        ).fetchall()]  # fmt: skip
+    except duckdb.Error as exc:
+        raise BadInput(f"{rel}: not a readable Parquet file ({_one_line(exc)})") from None
+    unknown = [c for c in theirs if c not in ours]
+    if unknown:
+        raise BadInput(f"{rel}: column {unknown[0][:60]!r} is not a column of {table}")
+    quoted = ", ".join(f'"{c}"' for c in theirs)
+    try:
+        cur.execute(
+            f'INSERT INTO "{table}" ({quoted}) SELECT {quoted} FROM read_parquet(?)',
+            [str(parquet)],
+        )
+    except duckdb.Error as exc:
+        raise BadInput(f"{rel}: rows do not fit table {table} ({_one_line(exc)})") from None
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
+def _advance_sequences(store: Store) -> None:
+    """Each id sequence continues after the largest restored id (no id is handed out twice)."""
+    cur = store.cursor()
+    defaults = cur.execute(
+        "SELECT table_name, column_name, column_default FROM duckdb_columns() "
+        "WHERE schema_name = 'main' AND column_default LIKE 'nextval(%'"
+    ).fetchall()
+    for table, column, default in defaults:
+        match = _SEQUENCE_DEFAULT.search(default)
+        if match is None:
+            continue
+        top = cur.execute(f'SELECT max("{column}") FROM "{table}"').fetchone()[0] or 0
+        if top > MAX_RESTORED_ID:
+            raise BadInput(f"db/{table}.parquet: id {top} is beyond any real workspace")
+        if top > 0:
+            cur.execute("SELECT max(nextval(?)) FROM range(?)", [match.group(1), top])
+
+
+def _restore_database(source: Path, manifest: BackupManifest, temp: Path) -> None:
+    known = [m.__name__ for m in MIGRATIONS]
+    if manifest.migrations != known[: len(manifest.migrations)]:
+        raise BadInput(
+            f"{source}: the backup's migrations ({', '.join(manifest.migrations)[:200]}) "
+            "are not ones this version knows; upgrade novelcraft"
+        )
+    store = Store(temp)
+    try:
+        # The schema as it was when the backup was made, then its rows, then the upgrades.
+        apply_migrations(store, MIGRATIONS[: len(manifest.migrations)])
+        store.execute("DELETE FROM schema_migrations")
+        for table in store.table_names():
+            rel = f"db/{table}.parquet"
+            if rel in manifest.files:
+                _load_table(store, table, source / rel, rel)
+        restored = sorted(applied_migrations(store.cursor()))
+        if restored != sorted(manifest.migrations):
+            raise BadInput(f"{source}: db/schema_migrations.parquet does not match the manifest")
+        counts = table_counts(store)
+        for table, expected in manifest.tables.items():
+            if counts.get(table, 0) != expected:
+                raise OperationFailed(
+                    f"restore check failed: {table[:60]} has {counts.get(table, 0)} rows, "
+                    f"backup says {expected}"
+                )
+        _advance_sequences(store)
+        apply_migrations(store)  # a backup from an older version upgrades on the way in
+    finally:
+        store.close()
+
+
+def restore_backup(source: Path | str, root: Path) -> BackupManifest:
     """Bring a backup back into the (new or empty) workspace at `root`; return its manifest."""
     source = Path(source).resolve()
     manifest = read_manifest(source)
+    if (source / "novelcraft.toml").is_file():
+        load_settings(source / "novelcraft.toml")  # refused here, before anything is written
     paths = WorkspacePaths(root)
     if paths.root.exists() and not paths.root.is_dir():
         raise BadInput(f"{paths.root}: exists and is not a directory")
     created = not paths.root.exists()
-    paths.root.mkdir(parents=True, exist_ok=True)
+    paths.root.mkdir(mode=0o700, parents=True, exist_ok=True)
     lock = OwnerLock(paths).acquire()
     temp = paths.root / ".restore.duckdb"
     try:
         _ensure_empty(paths)
         for leftover in (temp, temp.with_name(temp.name + ".wal")):
             leftover.unlink(missing_ok=True)
-        store = Store(temp)
-        try:
-            store.execute(f"IMPORT DATABASE '{source / 'db'}'")
-            apply_migrations(store)  # a backup from an older version upgrades on the way in
-            counts = table_counts(store)
-        finally:
-            store.close()
-        for table, expected in manifest.get("tables", {}).items():
-            if counts.get(table) != expected:
-                raise OperationFailed(
-                    f"restore check failed: {table} has {counts.get(table)} rows, "
-                    f"backup says {expected}"
-                )
+        _restore_database(source, manifest, temp)
         paths.database.with_name(paths.database.name + ".wal").unlink(missing_ok=True)
         os.replace(temp, paths.database)
-        if (source / paths.settings.name).exists():
-            shutil.copy2(source / paths.settings.name, paths.settings)
-        if (source / "prompts").is_dir():
-            shutil.copytree(source / "prompts", paths.prompts, dirs_exist_ok=True)
+        if "novelcraft.toml" in manifest.files:
+            shutil.copyfile(source / "novelcraft.toml", paths.settings)
+        for rel in manifest.files:
+            if rel.startswith("prompts/"):
+                paths.prompts.mkdir(mode=0o700, exist_ok=True)
+                shutil.copyfile(source / rel, paths.prompts / rel.removeprefix("prompts/"))
         paths.create()
+        make_private(paths.root)
     except BaseException:
         temp.unlink(missing_ok=True)
+        temp.with_name(temp.name + ".wal").unlink(missing_ok=True)
         if created:
             lock.release()
             shutil.rmtree(paths.root, ignore_errors=True)

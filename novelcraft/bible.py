@@ -21,6 +21,11 @@ Path_ = tuple[str | int, ...]
 
 # A bible larger than this is not a bible (the dashboard upload uses the same limit).
 MAX_BIBLE_BYTES = 2 * 1024 * 1024
+# The canonical bible nests five levels (characters > [i] > speech_style > endings > [j]).
+MAX_BIBLE_DEPTH = 20
+
+_OPENS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSES = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
 def format_path(path: Path_) -> str:
@@ -28,6 +33,38 @@ def format_path(path: Path_) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(root)"
+
+
+def check_yaml_shape(text: str, source: str, max_depth: int = MAX_BIBLE_DEPTH) -> None:
+    """Refuse anchors, aliases and deep nesting while only *parsing* (PyYAML's parser keeps a
+    state stack, not recursion): alias expansion and the recursive composer never run on a
+    file that would make them explode (a 582-byte alias bomb, a 20,000-deep list)."""
+    loader = yaml.SafeLoader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent):
+                raise BadInput(f"{source}:{line}: YAML aliases (*{event.anchor}) are not allowed")
+            if getattr(event, "anchor", None) is not None:
+                raise BadInput(f"{source}:{line}: YAML anchors (&{event.anchor}) are not allowed")
+            if isinstance(event, _OPENS):
+                depth += 1
+                if depth > max_depth:
+                    raise BadInput(f"{source}:{line}: nested deeper than {max_depth} levels")
+            elif isinstance(event, _CLOSES):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{source}:{mark.line + 1}" if mark else source
+        raise BadInput(
+            f"{where}: invalid YAML: {exc.problem or exc.context or 'invalid'}"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise BadInput(f"{source}: invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
 
 
 class _Located:
@@ -99,6 +136,9 @@ def parse_bible(text: str, source: str = "<bible>") -> Bible:
     """Validate bible YAML text; raise BadInput naming source:line: field on any problem."""
     if not text.strip():
         raise BadInput(f"{source}: the bible is empty")
+    if len(text) > MAX_BIBLE_BYTES:
+        raise BadInput(f"{source}: {len(text):,} characters is too large for a bible")
+    check_yaml_shape(text, source)
     located = _Located(source, text)
     if not isinstance(located.data, dict):
         kind = type(located.data).__name__

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 from pydantic import BaseModel, ConfigDict, Field
 
 from novelcraft.errors import BadInput
@@ -90,7 +91,9 @@ def builtin_template_dir() -> Path:
 def _environment(override_dir: str | None) -> jinja2.Environment:
     dirs = [override_dir] if override_dir else []
     dirs.append(str(builtin_template_dir()))
-    return jinja2.Environment(
+    # Overrides may arrive in a restored backup: the sandbox keeps a template from reaching
+    # Python objects (`cycler.__init__.__globals__...`); our own templates need nothing more.
+    return jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(dirs),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
@@ -109,3 +112,5 @@ def render(name: str, variables: dict[str, Any], *, override_dir: Path | None = 
         raise BadInput(f"{exc.filename}:{exc.lineno}: template error: {exc.message}") from None
     except jinja2.UndefinedError as exc:
         raise BadInput(f"prompt template {name}: {exc.message}") from None
+    except jinja2.sandbox.SecurityError as exc:
+        raise BadInput(f"prompt template {name}: not allowed: {exc}") from None

@@ -6,12 +6,27 @@ silently ignored. `render_settings_toml` writes the defaults for `novelcraft ini
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from novelcraft.errors import BadInput
+
+
+class SettingProblem(ValueError):
+    """A value that contradicts another key of its section: names the key it is about."""
+
+    def __init__(self, key: str, problem: str):
+        super().__init__(problem)
+        self.key = key
+
+
+def _ordered(section: BaseModel, low: str, high: str) -> None:
+    lo, hi = getattr(section, low), getattr(section, high)
+    if lo > hi:
+        raise SettingProblem(low, f"must not be larger than {high} ({lo} > {hi})")
 
 
 class _Section(BaseModel):
@@ -19,40 +34,51 @@ class _Section(BaseModel):
 
 
 class GenerationSettings(_Section):
-    target_length: int = 8000
-    min_length: int = 7000
-    max_length: int = 9000
-    min_scenes: int = 3
-    max_retries: int = 2
+    target_length: int = Field(default=8000, ge=1)
+    min_length: int = Field(default=7000, ge=1)
+    max_length: int = Field(default=9000, ge=1)
+    min_scenes: int = Field(default=3, ge=0)
+    max_retries: int = Field(default=2, ge=0, le=10)
     with_editor: bool = True
     # The edit pass may not move the length more than this share (DESIGN §6).
-    edit_max_length_change: float = 0.15
+    edit_max_length_change: float = Field(default=0.15, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _range(self) -> GenerationSettings:
+        _ordered(self, "min_length", "max_length")
+        return self
 
 
 class MetricSettings(_Section):
-    avg_sentence_length_min: float = 15.0
-    avg_sentence_length_max: float = 35.0
-    dialogue_ratio_min: float = 0.40
-    dialogue_ratio_max: float = 0.60
-    explanation_density_max: float = 0.05
-    repetition_rate_max: float = 0.03
-    repetition_span: int = 12
-    repeated_4grams_max: int = 0
-    voice_allowed_share_min: float = 0.5
+    avg_sentence_length_min: float = Field(default=15.0, ge=0)
+    avg_sentence_length_max: float = Field(default=35.0, gt=0)
+    dialogue_ratio_min: float = Field(default=0.40, ge=0, le=1)
+    dialogue_ratio_max: float = Field(default=0.60, ge=0, le=1)
+    explanation_density_max: float = Field(default=0.05, ge=0, le=1)
+    repetition_rate_max: float = Field(default=0.03, ge=0, le=1)
+    repetition_span: int = Field(default=12, ge=2)
+    repeated_4grams_max: int = Field(default=0, ge=0)
+    voice_allowed_share_min: float = Field(default=0.5, ge=0, le=1)
     # Fewer attributed lines than this say too little about a voice to warn about it.
-    voice_min_lines: int = 3
+    voice_min_lines: int = Field(default=3, ge=0)
     hook_phrases: list[str] = Field(
         default_factory=lambda: ["그때", "순간", "하지만", "그런데", "설마", "누군가", "정체"]
     )
 
+    @model_validator(mode="after")
+    def _ranges(self) -> MetricSettings:
+        _ordered(self, "avg_sentence_length_min", "avg_sentence_length_max")
+        _ordered(self, "dialogue_ratio_min", "dialogue_ratio_max")
+        return self
+
 
 class BackendSettings(_Section):
-    default: str = "offline"
+    default: str = Field(default="offline", min_length=1)
     model: str = ""
-    concurrency: int = 2
+    concurrency: int = Field(default=2, ge=1, le=64)
     openai_base_url: str = "http://127.0.0.1:8000/v1"
-    openai_key_env: str = "OPENAI_API_KEY"
-    codex_binary: str = "codex"
+    openai_key_env: str = Field(default="OPENAI_API_KEY", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    codex_binary: str = Field(default="codex", min_length=1)
     # The offline demo writer: share of first drafts that miss the length range (exercises the
     # guard and retry, as real models do) and that slip into explanatory narration.
     offline_miss_share: float = Field(default=0.15, ge=0, le=1)
@@ -60,9 +86,17 @@ class BackendSettings(_Section):
     # Seconds the offline writer waits per call, to rehearse a real model's pace.
     offline_latency: float = Field(default=0, ge=0)
 
+    @field_validator("openai_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
 
 class ContextSettings(_Section):
-    budget_chars: int = 12000
+    # The template's fixed rules alone take several hundred characters (DESIGN §6).
+    budget_chars: int = Field(default=12000, ge=1000, le=1_000_000)
 
 
 class QueueSettings(_Section):
@@ -73,6 +107,11 @@ class QueueSettings(_Section):
     backoff_max_seconds: float = Field(default=60, gt=0)
     # A running job whose heartbeat is older than this belongs to a dead owner.
     heartbeat_stale_seconds: float = Field(default=120, gt=0)
+
+    @model_validator(mode="after")
+    def _backoff(self) -> QueueSettings:
+        _ordered(self, "backoff_initial_seconds", "backoff_max_seconds")
+        return self
 
 
 class BackupSettings(_Section):
@@ -94,11 +133,14 @@ class Settings(_Section):
 
 
 def load_settings(path: Path) -> Settings:
-    """Read `novelcraft.toml`; a missing file means all defaults."""
+    """Read `novelcraft.toml`; a missing file means all defaults.
+
+    A bad value is refused here, at load, as `novelcraft.toml:LINE: key: problem`."""
     if not path.exists():
         return Settings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
         raise BadInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
@@ -107,8 +149,39 @@ def load_settings(path: Path) -> Settings:
         return Settings.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"])
-        raise BadInput(f"{path}: {key}: {err['msg']}") from None
+        loc = tuple(str(p) for p in err["loc"])
+        cause = err.get("ctx", {}).get("error")
+        if isinstance(cause, SettingProblem):
+            loc = (*loc, cause.key)
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif "input" in err and err["type"] not in ("model_type", "dict_type", "value_error"):
+            message += f" (got {err['input']!r})"
+        raise BadInput(f"{path}:{key_line(text, loc)}: {'.'.join(loc)}: {message}") from None
+
+
+_TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\- \"]+?)\s*\]\s*(#.*)?$")
+_KEY = re.compile(r"^\s*\"?([A-Za-z0-9_\-]+)\"?\s*=")
+
+
+def key_line(text: str, loc: tuple[str, ...]) -> int:
+    """The line that sets `section.key` (else the section's header, else 1): tomllib keeps
+    no positions, and settings files are flat tables of simple keys."""
+    section, key = (loc[0], loc[1]) if len(loc) > 1 else (None, loc[0] if loc else None)
+    current: str | None = None
+    header = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        table = _TABLE.match(line)
+        if table:
+            current = table.group(1).replace('"', "").replace(" ", "")
+            if current == section:
+                header = number
+            continue
+        found = _KEY.match(line)
+        if found and current == section and found.group(1) == key:
+            return number
+    return header or 1
 
 
 def _toml_value(value: object) -> str:

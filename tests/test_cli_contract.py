@@ -67,7 +67,7 @@ def test_broken_settings_file_is_one_line(cli, tmp_path):
     (ws / "novelcraft.toml").write_text("[generation]\ntarget_lenght = 5\n", encoding="utf-8")
     result = cli("--workspace", ws, "projects")
     assert result.code == 2
-    assert "novelcraft.toml: generation.target_lenght" in result.err
+    assert "novelcraft.toml:2: generation.target_lenght: unknown key" in result.err
     (ws / "novelcraft.toml").write_text("[generation\n", encoding="utf-8")
     result = cli("--workspace", ws, "projects")
     assert result.code == 2 and "invalid TOML" in result.err

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from novelcraft.errors import BadInput
+from novelcraft.redact import redact
 from novelcraft.settings import BackendSettings
 
 
@@ -33,7 +34,8 @@ class BackendError(Exception):
     retryable = True
 
     def __init__(self, message: str, *, retry_after: float | None = None):
-        super().__init__(message)
+        # Whoever builds the message, no credential from the environment survives into it.
+        super().__init__(redact(message))
         self.retry_after = retry_after
 
 

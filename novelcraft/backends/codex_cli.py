@@ -38,6 +38,7 @@ from novelcraft.backends.base import (
     RateLimited,
     register,
 )
+from novelcraft.redact import safe_line
 from novelcraft.settings import BackendSettings
 
 INSTALL_HINT = "npm install -g @openai/codex"
@@ -194,8 +195,8 @@ def classify_failure(messages: list[str], *, prefix: str = "codex") -> BackendEr
 
 
 def _one_line(text: str, limit: int = 300) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    # codex may print its key (OPENAI_API_KEY/CODEX_API_KEY) or headers: mask, then cut.
+    return safe_line(text, limit)
 
 
 def _last_line(text: str) -> str:

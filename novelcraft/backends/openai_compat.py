@@ -31,6 +31,7 @@ from novelcraft.backends.base import (
     RequestRejected,
     register,
 )
+from novelcraft.redact import redact, safe_line
 from novelcraft.settings import BackendSettings
 
 DEFAULT_RATE_LIMIT_WAIT = 60.0
@@ -98,9 +99,11 @@ class OpenAIBackend(Backend):
         try:
             return self._call(prompt, schema, options, key)
         except BackendError as exc:
-            # Servers sometimes echo the request back; make sure the key never leaves here.
-            if key and key in str(exc):
-                raise type(exc)(str(exc).replace(key, "***"), retry_after=exc.retry_after) from None
+            # Servers sometimes echo the request back; the details were masked before they were
+            # cut (`_detail`), and this catches a key in any other part of the message.
+            masked = redact(str(exc), [key])
+            if masked != str(exc):
+                raise type(exc)(masked, retry_after=exc.retry_after) from None
             raise
 
     def _call(
@@ -127,16 +130,16 @@ class OpenAIBackend(Backend):
             raise ProcessFailed(
                 f"openai: connection to {self.base_url} failed: {type(exc).__name__}: {exc}"
             ) from None
-        return self._answer(response)
+        return self._answer(response, key)
 
-    def _answer(self, response: httpx.Response) -> Completion:
+    def _answer(self, response: httpx.Response, key: str = "") -> Completion:
         status = response.status_code
         if status == 429:
             wait = parse_retry_after(response.headers.get("retry-after"))
             if wait is None and response.headers.get("retry-after-ms"):
                 wait = (parse_retry_after(response.headers.get("retry-after-ms")) or 0) / 1000
             raise RateLimited(
-                f"openai: rate limited (429): {_detail(response)}",
+                f"openai: rate limited (429): {_detail(response, key)}",
                 retry_after=DEFAULT_RATE_LIMIT_WAIT if wait is None else wait,
             )
         if status in (401, 403):
@@ -148,12 +151,12 @@ class OpenAIBackend(Backend):
         if status == 404:
             raise BackendMisconfigured(
                 f"openai: {self.url} answered 404 (check backend.openai_base_url and the model "
-                f"{self.model!r}): {_detail(response)}"
+                f"{self.model!r}): {_detail(response, key)}"
             )
         if status >= 500:
-            raise ProcessFailed(f"openai: server error {status}: {_detail(response)}")
+            raise ProcessFailed(f"openai: server error {status}: {_detail(response, key)}")
         if status >= 400:
-            raise RequestRejected(f"openai: request rejected ({status}): {_detail(response)}")
+            raise RequestRejected(f"openai: request rejected ({status}): {_detail(response, key)}")
         if status >= 300:
             raise ProcessFailed(f"openai: unexpected status {status}")
         try:
@@ -184,7 +187,7 @@ def _usage(data: dict[str, Any]) -> dict[str, int]:
     return usage
 
 
-def _detail(response: httpx.Response, limit: int = 300) -> str:
+def _detail(response: httpx.Response, key: str = "", limit: int = 300) -> str:
     text = response.text
     try:
         error = json.loads(text).get("error")
@@ -194,5 +197,5 @@ def _detail(response: httpx.Response, limit: int = 300) -> str:
             text = error
     except (ValueError, AttributeError):
         pass
-    line = " ".join(text.split())
-    return (line if len(line) <= limit else line[: limit - 1] + "…") or "no message"
+    # Mask first, then cut: a key crossing the cut would otherwise be stored half-masked.
+    return safe_line(text, limit, [key]) or "no message"

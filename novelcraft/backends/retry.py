@@ -24,6 +24,7 @@ from novelcraft.backends.base import (
     InvalidAnswer,
     RateLimited,
 )
+from novelcraft.redact import redact
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ def _report(
             output_tokens=usage.get("output_tokens"),
             duration_ms=round(duration * 1000, 3),
             ok=error is None,
-            error=None if error is None else f"{error.kind}: {error}",
+            error=None if error is None else redact(f"{error.kind}: {error}"),
             attempt=attempt,
         )
     )

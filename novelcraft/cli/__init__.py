@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 from novelcraft.cli import (
+    auth_cmds,
     bible_cmds,
     check_cmd,
     episode_cmds,
@@ -28,6 +30,7 @@ for module in (
     report_cmds,
     check_cmd,
     serve_cmd,
+    auth_cmds,
 ):
     module.register(cli)
 
@@ -38,6 +41,16 @@ def _fail(message: str, code: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Everything this process writes (the store's WAL, the queue, exports, backups) is the
+    # author's alone; the umask covers files created after Workspace.open's own chmod.
+    previous_umask = os.umask(0o077)
+    try:
+        _run(argv)
+    finally:
+        os.umask(previous_umask)
+
+
+def _run(argv: list[str] | None) -> None:
     from novelcraft.backends.base import BackendError
 
     try:

@@ -12,9 +12,11 @@ import os
 import secrets
 import signal
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 
+from novelcraft.auth import Users
 from novelcraft.cli.app import AppContext, pass_app
 
 
@@ -36,7 +38,7 @@ def run_server(
     port: int = 5006,
     workers: int | None = None,
     open_browser: bool = True,
-    basic_auth: str | None = None,
+    basic_auth: Users | None = None,
     oauth_provider: str | None = None,
 ) -> None:
     """Serve the workspace until interrupted. Refuses an unauthenticated network bind first."""
@@ -95,9 +97,16 @@ def run_server(
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
 @click.option(
     "--basic-auth",
-    metavar="USER:PASSWORD|FILE",
+    metavar="USER:PASSWORD",
     default=None,
-    help="Require a login (Panel basic auth); needed for a non-loopback --host.",
+    help="Require a login as this one user (see also --basic-auth-file).",
+)
+@click.option(
+    "--basic-auth-file",
+    metavar="FILE",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Require a login as one of the users in FILE (`novelcraft auth add USER`).",
 )
 @click.option(
     "--oauth-provider",
@@ -107,10 +116,25 @@ def run_server(
     help="Panel OAuth provider (key/secret via env).",
 )
 @pass_app
-def serve(app: AppContext, host, port, workers, no_browser, basic_auth, oauth_provider):
+def serve(
+    app: AppContext, host, port, workers, no_browser, basic_auth, basic_auth_file, oauth_provider
+):
     """Serve the dashboard and run queued jobs in this process."""
+    users = login_users(basic_auth, basic_auth_file)
     run_server(app, host=host, port=port, workers=workers, open_browser=not no_browser,
-               basic_auth=basic_auth, oauth_provider=oauth_provider)  # fmt: skip
+               basic_auth=users, oauth_provider=oauth_provider)  # fmt: skip
+
+
+def login_users(spec: str | None, path: Path | None) -> Users | None:
+    """The users of `--basic-auth USER:PASSWORD` and/or `--basic-auth-file FILE`."""
+    from novelcraft.auth import load_users
+
+    if spec is None and path is None:
+        return None
+    hashes = load_users(path).hashes() if path is not None else {}
+    if spec is not None:
+        hashes.update(Users.single(spec).hashes())
+    return Users(hashes)
 
 
 def register(cli: click.Group) -> None:

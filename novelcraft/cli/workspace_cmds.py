@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from novelcraft.backup import restore_backup
+from novelcraft.backup import choose_backup, restore_backup
 from novelcraft.bible import parse_bible
 from novelcraft.cli.app import AppContext, pass_app
 from novelcraft.cli.common import open_workspace
@@ -48,11 +48,15 @@ def backup(app: AppContext, dest: Path | None) -> None:
 @click.argument("source", type=click.Path(path_type=Path))
 @pass_app
 def restore(app: AppContext, source: Path) -> None:
-    """Restore a backup folder into a new or empty workspace."""
-    manifest = restore_backup(source, app.workspace)
-    tables = manifest.get("tables", {})
+    """Restore a backup folder (or the newest one in a folder of backups) into a new or empty
+    workspace."""
+    chosen, count = choose_backup(source)
+    if chosen != source:
+        click.echo(f"restoring the newest of {count} backups in {source}: {chosen.name}")
+    manifest = restore_backup(chosen, app.workspace)
+    tables = manifest.tables
     click.echo(
-        f"restored {source} into {app.workspace}: {tables.get('projects', 0)} projects, "
+        f"restored {chosen} into {app.workspace}: {tables.get('projects', 0)} projects, "
         f"{tables.get('episodes', 0)} episodes"
     )
 

@@ -10,6 +10,7 @@ such as `novelcraft jobs` show instead of the database.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import time
@@ -31,15 +32,23 @@ STATUS_STALE_AFTER = 15.0
 RECENT_JOBS = 50
 LOG_TAIL = 10  # log lines per active job in the snapshot
 
+log = logging.getLogger("novelcraft.control")
+
 
 def _control_queue(path):
     huey = open_queue(path, CONTROL_QUEUE)
 
     @huey.task(name="request")
-    def request(request_id: str, action: str, payload: dict) -> None:
+    def request(request_id: str, action: str, payload: dict, deadline: float | None = None):
         owner = getattr(huey, "owner", None)
-        if owner is not None:
-            huey.put(f"reply:{request_id}", _answer(owner, action, payload))
+        if owner is None:
+            return
+        if deadline is not None and time.time() > deadline:
+            # The client has already told its user the request failed: doing it now would
+            # run a batch nobody is waiting for (and that the user may submit again).
+            log.warning("dropped %s request %s: its client gave up waiting", action, request_id)
+            return
+        huey.put(f"reply:{request_id}", _answer(owner, action, payload))
 
     return huey, request
 
@@ -107,7 +116,9 @@ def request(paths: WorkspacePaths, action: str, payload: dict, timeout: float = 
     """Ask the running owner; its error comes back as the same one-line error."""
     huey, send = _control_queue(paths.queue)
     request_id = secrets.token_hex(8)
-    send(request_id, action, payload)
+    # Wall-clock: the owner is another process on this machine and compares with its clock.
+    # It must start the request a little before we give up, so its reply can still arrive.
+    send(request_id, action, payload, time.time() + max(timeout - 1.0, timeout / 2))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         reply = huey.get(f"reply:{request_id}")
@@ -119,7 +130,9 @@ def request(paths: WorkspacePaths, action: str, payload: dict, timeout: float = 
                 raise cls(reply["error"])
             return reply
         time.sleep(0.1)
-    raise OperationFailed(f"the workspace owner did not answer within {timeout:.0f}s")
+    raise OperationFailed(
+        f"the workspace owner did not answer within {timeout:.0f}s; the request was withdrawn"
+    )
 
 
 def read_status(paths: WorkspacePaths, wait: float = 5.0) -> dict[str, Any]:

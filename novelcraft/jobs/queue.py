@@ -35,9 +35,28 @@ def _huey(path: Path, name: str) -> SqliteHuey:
     return SqliteHuey(name, filename=str(path), results=False, utc=False, timeout=BUSY_TIMEOUT)
 
 
+def check_integrity(path: Path) -> None:
+    """SQLite's own check of every page: a file with damage in the middle opens and even
+    answers simple queries, then fails halfway through a batch's enqueue."""
+    if not path.exists():
+        return
+    con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
+    try:
+        rows = con.execute("PRAGMA integrity_check(1)").fetchall()
+    finally:
+        con.close()
+    if rows != [("ok",)]:
+        problem = " ".join(str(rows[0][0]).split())[:120] if rows else "no answer"
+        raise BadInput(
+            f"{path}: the job queue file is damaged ({problem}); move it aside and run again "
+            "(queued jobs are re-queued from the database)"
+        )
+
+
 def open_queue(path: Path, name: str = WORK_QUEUE) -> SqliteHuey:
     """Open (creating if needed) the queue; a corrupt or locked file is one line of bad input."""
     try:
+        check_integrity(path)
         huey = _huey(path, name)
         huey.pending_count()  # touches the file: fails here, not halfway through an enqueue
     except sqlite3.DatabaseError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from novelcraft.models import EpisodeEvent, Outline
+from novelcraft.redact import redact
 from novelcraft.store.connection import Store, from_json, to_json
 from novelcraft.store.episodes import add_version, text_length
 
@@ -85,8 +86,18 @@ def pipeline_state(store: Store, episode_id: int) -> dict[str, Any]:
     return from_json(store.scalar("SELECT pipeline FROM episodes WHERE id = ?", [episode_id]), {})
 
 
+# The episode columns a pipeline step may set: names are pasted into the UPDATE, so only these.
+STEP_COLUMNS = frozenset({
+    "title", "status", "outline", "content", "summary", "length", "style_metrics",
+    "generation_prompt", "context_stale", "context_sizes", "passed",
+})  # fmt: skip
+
+
 def save_state(store: Store, episode_id: int, state: dict[str, Any], **columns: Any) -> None:
     """Checkpoint: the pipeline state plus any episode columns this step produced."""
+    unknown = set(columns) - STEP_COLUMNS
+    if unknown:
+        raise ValueError(f"not an episode column a step may set: {sorted(unknown)}")
     sets = ["pipeline = ?", "updated_at = current_timestamp"]
     params: list[Any] = [to_json(state)]
     for name, value in columns.items():
@@ -135,10 +146,15 @@ def record_metrics(
         "banned_endings": m.banned_ending_count,
         "passed": m.passed,
     }
+    # One row per (episode, stage, attempt): a step re-run after a crash between this write and
+    # its checkpoint replaces the row instead of adding a second one (m006's unique key).
+    updates = ", ".join(f"{c} = excluded.{c}" for c in (*METRIC_COLUMNS, "warnings"))
     store.execute(
         f"INSERT INTO episode_metrics (project_id, episode_id, episode_number, stage, attempt, "
         f"{', '.join(METRIC_COLUMNS)}, warnings) VALUES (?, ?, ?, ?, ?, "
-        f"{', '.join('?' for _ in METRIC_COLUMNS)}, ?)",
+        f"{', '.join('?' for _ in METRIC_COLUMNS)}, ?) "
+        f"ON CONFLICT (episode_id, stage, attempt) DO UPDATE SET {updates}, "
+        "measured_at = now()::TIMESTAMP",
         [
             pid,
             episode_id,
@@ -214,6 +230,6 @@ def record_call(
             record.output_tokens,
             record.duration_ms,
             record.ok,
-            record.error,
+            None if record.error is None else redact(record.error),
         ],
     )

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from novelcraft.models import ACTIVE, FINISHED, JobInfo, JobLog
+from novelcraft.redact import redact
 from novelcraft.store.connection import Store, from_json, to_json
 
 _SELECT = (
@@ -153,7 +154,7 @@ def finish(
 ) -> None:
     if status not in FINISHED:
         raise ValueError(f"{status!r} is not a final status")
-    fields: dict[str, Any] = {"status": status, "error": error}
+    fields: dict[str, Any] = {"status": status, "error": None if error is None else redact(error)}
     if status == "completed":
         fields["progress"] = 1.0
     if output is not None:
@@ -191,7 +192,8 @@ def cancel_requested(store: Store, job_id: str) -> bool:
 
 def log(store: Store, job_id: str, level: str, message: str) -> None:
     store.execute(
-        "INSERT INTO job_logs (job_id, level, message) VALUES (?, ?, ?)", [job_id, level, message]
+        "INSERT INTO job_logs (job_id, level, message) VALUES (?, ?, ?)",
+        [job_id, level, redact(message)],
     )
 
 

@@ -217,6 +217,43 @@ def m005_episode_pipeline_state(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE episodes ADD COLUMN pipeline JSON")
 
 
+def m006_one_metric_row_per_attempt(cur: duckdb.DuckDBPyConnection) -> None:
+    """A crash between recording metrics and the step's checkpoint used to leave a second row
+    for one attempt: keep the latest row of each (episode, stage, attempt) and make the key
+    unique, so the upsert in `store.generation.record_metrics` stays idempotent. DuckDB checks a
+    new unique index against rows deleted in the same transaction, so the table is rebuilt."""
+    cur.execute("""
+        CREATE TABLE episode_metrics_m006 (
+            id BIGINT PRIMARY KEY DEFAULT nextval('seq_metrics'),
+            project_id BIGINT NOT NULL,
+            episode_id BIGINT NOT NULL,
+            episode_number INTEGER NOT NULL,
+            stage VARCHAR NOT NULL,
+            attempt INTEGER NOT NULL DEFAULT 1,
+            length INTEGER NOT NULL,
+            length_with_spaces INTEGER NOT NULL,
+            scene_count INTEGER NOT NULL,
+            ending_hook BOOLEAN NOT NULL,
+            avg_sentence_length DOUBLE NOT NULL,
+            dialogue_ratio DOUBLE NOT NULL,
+            explanation_density DOUBLE NOT NULL,
+            repetition_rate DOUBLE NOT NULL,
+            repeated_4grams INTEGER NOT NULL,
+            voice_score DOUBLE,
+            banned_endings INTEGER NOT NULL DEFAULT 0,
+            passed BOOLEAN NOT NULL,
+            warnings JSON NOT NULL DEFAULT '[]',
+            measured_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            UNIQUE (episode_id, stage, attempt)
+        )""")
+    cur.execute(
+        "INSERT INTO episode_metrics_m006 SELECT * FROM episode_metrics WHERE id IN "
+        "(SELECT max(id) FROM episode_metrics GROUP BY episode_id, stage, attempt)"
+    )
+    cur.execute("DROP TABLE episode_metrics")
+    cur.execute("ALTER TABLE episode_metrics_m006 RENAME TO episode_metrics")
+
+
 def m009_llm_call_episode(cur: duckdb.DuckDBPyConnection) -> None:
     """Which episode an LLM call worked on, so cost and time add up per episode and season
     (DESIGN §14) even for runs without a job (`demo`, an in-process `generate`). Numbered
@@ -230,6 +267,7 @@ MIGRATIONS: list[Migration] = [
     m003_events_and_metrics,
     m004_jobs_logs_and_llm_calls,
     m005_episode_pipeline_state,
+    m006_one_metric_row_per_attempt,
     m009_llm_call_episode,
 ]
 

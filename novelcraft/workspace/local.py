@@ -11,6 +11,7 @@ from pathlib import Path
 
 from novelcraft import bible as bible_io
 from novelcraft.errors import BadInput
+from novelcraft.files import private_umask
 from novelcraft.frame_schema import check_kind
 from novelcraft.models import Bible, Episode, EpisodeEvent, EpisodeVersion, ProjectSummary
 from novelcraft.settings import Settings
@@ -51,9 +52,11 @@ class Workspace:
         lock = OwnerLock(paths).acquire(command)
         try:
             settings = paths.load_settings()
-            store = Store(paths.database)
+            with private_umask():
+                store = Store(paths.database)
             try:
                 apply_migrations(store)
+                paths.make_private()
             except BaseException:
                 store.close()
                 raise
@@ -194,7 +197,9 @@ class Workspace:
             from novelcraft.jobs.queue import open_queue
             from novelcraft.jobs.tasks import register
 
-            self._tasks = register(open_queue(self.paths.queue))
+            with private_umask():
+                self._tasks = register(open_queue(self.paths.queue))
+            self.paths.make_private()
         return self._tasks
 
     def submit_batch(self, slug: str, first: int, last: int, **options) -> str:

@@ -44,7 +44,7 @@ class OwnerLock:
         self._fd: int | None = None
 
     def acquire(self, command: str | None = None) -> OwnerLock:
-        fd = os.open(self.paths.lock, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.paths.lock, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from novelcraft.errors import BadInput
+from novelcraft.files import PRIVATE_DIR_MODE, make_private, private_umask, write_file_atomically
 from novelcraft.settings import Settings, load_settings, render_settings_toml
 
 SETTINGS_FILE = "novelcraft.toml"
@@ -61,11 +63,29 @@ class WorkspacePaths:
         """Make the folder layout and a settings file with every default written out."""
         if self.root.exists() and not self.root.is_dir():
             raise BadInput(f"{self.root}: exists and is not a directory")
-        self.root.mkdir(parents=True, exist_ok=True)
-        for sub in SUBDIRS:
-            (self.root / sub).mkdir(exist_ok=True)
-        if not self.settings.exists():
-            self.settings.write_text(render_settings_toml(), encoding="utf-8")
+        with private_umask():
+            self.root.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+            for sub in SUBDIRS:
+                (self.root / sub).mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+            if not self.settings.exists():
+                write_file_atomically(self.settings, render_settings_toml())
+        self.make_private()
+
+    def make_private(self) -> None:
+        """Owner-only modes on the folder and everything we keep in it (DESIGN §3): a
+        workspace made by an older version, or files another tool created, are fixed here."""
+        os.chmod(self.root, PRIVATE_DIR_MODE)
+        for path in self.private_files():
+            if path.exists() and not path.is_symlink():
+                make_private(path)
+
+    def private_files(self) -> list[Path]:
+        db, queue = self.database, self.queue
+        sidecars = [db.with_name(db.name + ".wal")]
+        sidecars += [queue.with_name(queue.name + s) for s in ("-wal", "-shm", "-journal")]
+        subdirs = [self.root / sub for sub in SUBDIRS]
+        secret = self.root / "cookie_secret"
+        return [self.settings, db, queue, self.server, self.lock, secret, *sidecars, *subdirs]
 
     def load_settings(self) -> Settings:
         return load_settings(self.settings)

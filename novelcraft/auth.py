@@ -1,0 +1,192 @@
+"""Who may use a served workspace: the users file, password hashes and the cookie secret.
+
+Panel's own basic auth compares plain-text passwords (one shared string, or a JSON file of
+`{user: password}`), so NovelCraft keeps its own users file with scrypt hashes and checks the
+login itself (`novelcraft.dashboards.login`). The dashboard's signed session cookie is signed
+with a secret kept per workspace in a 0600 file, so the HTTP API can verify the same cookie and
+sessions survive a restart of the server.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from novelcraft.errors import BadInput
+from novelcraft.files import PRIVATE_FILE_MODE, write_file_atomically
+
+USERS_FORMAT = "novelcraft-users/1"
+COOKIE_SECRET_FILE = "cookie_secret"
+USERS_FILE = "users.json"
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+MAX_USERS_FILE_BYTES = 1024 * 1024
+USER_NAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
+# scrypt cost (RFC 7914 interactive parameters): ~50 ms and 16 MiB per check.
+_N, _R, _P, _DKLEN = 2**14, 8, 1, 32
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def hash_password(password: str) -> str:
+    """`scrypt$N$r$p$salt$hash`: the only form a password is ever written in."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=_DKLEN)
+    return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(digest)}"
+
+
+def _check_hash(stored: str, password: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        n_, r_, p_ = int(n), int(r), int(p)
+        if not (2 <= n_ <= 2**20 and 1 <= r_ <= 32 and 1 <= p_ <= 16):  # bounded work
+            return False
+        expected = base64.b64decode(digest, validate=True)
+        got = hashlib.scrypt(
+            password.encode("utf-8"), salt=base64.b64decode(salt, validate=True),
+            n=n_, r=r_, p=p_, dklen=len(expected), maxmem=64 * 1024 * 1024,
+        )  # fmt: skip
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, expected)
+
+
+# Checked against for an unknown user, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+class Users:
+    """User name -> password hash; `verify` is the one question a login handler asks."""
+
+    def __init__(self, hashes: Mapping[str, str]):
+        self._hashes = dict(hashes)
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def __bool__(self) -> bool:
+        return bool(self._hashes)
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self._hashes)
+
+    def verify(self, user: str, password: str) -> bool:
+        if not isinstance(user, str) or not isinstance(password, str):
+            return False
+        if len(password) > MAX_PASSWORD:
+            return False
+        stored = self._hashes.get(user)
+        ok = _check_hash(stored or _DUMMY_HASH, password)
+        return ok and stored is not None
+
+    @classmethod
+    def single(cls, spec: str) -> Users:
+        """`--basic-auth USER:PASSWORD`: one real user, hashed in memory, never written."""
+        user, sep, password = spec.partition(":")
+        if not sep or not user or not password:
+            raise BadInput(
+                "--basic-auth needs USER:PASSWORD (for several users: --basic-auth-file FILE, "
+                "made with `novelcraft auth add USER`)"
+            )
+        check_user_name(user)
+        return cls({user: hash_password(password)})
+
+    def hashes(self) -> dict[str, str]:
+        return dict(self._hashes)
+
+
+def check_user_name(user: str) -> None:
+    if not USER_NAME.match(user):
+        raise BadInput(
+            f"invalid user name {user[:70]!r}: 1-64 letters, digits, '.', '_', '@' or '-'"
+        )
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise BadInput(f"the password must have at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise BadInput(f"the password may have at most {MAX_PASSWORD} characters")
+
+
+def load_users(path: Path | str) -> Users:
+    """Read a users file; anything but `novelcraft auth add`'s format is one line naming it."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"{path}: no such users file (create it with `novelcraft auth add USER`)")
+    if path.stat().st_size > MAX_USERS_FILE_BYTES:
+        raise BadInput(f"{path}: too large for a users file")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: not a users file ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != USERS_FORMAT:
+        raise BadInput(
+            f"{path}: not a NovelCraft users file (format {USERS_FORMAT}); plain-text password "
+            "files are not accepted, create one with `novelcraft auth add USER`"
+        )
+    users = data.get("users")
+    if not isinstance(users, dict) or not users:
+        raise BadInput(f"{path}: the users file lists no users")
+    for user, stored in users.items():
+        check_user_name(user)
+        if not isinstance(stored, str) or not stored.startswith("scrypt$"):
+            raise BadInput(f"{path}: user {user!r} has no password hash")
+    return Users(users)
+
+
+def save_users(path: Path | str, users: Users) -> None:
+    body = {"format": USERS_FORMAT, "users": users.hashes()}
+    write_file_atomically(Path(path), json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+    os.chmod(path, PRIVATE_FILE_MODE)
+
+
+def add_user(path: Path | str, user: str, password: str) -> bool:
+    """Add or replace `user`; returns True when the user is new."""
+    check_user_name(user)
+    check_password(password)
+    path = Path(path)
+    hashes = load_users(path).hashes() if path.exists() else {}
+    new = user not in hashes
+    hashes[user] = hash_password(password)
+    save_users(path, Users(hashes))
+    return new
+
+
+def remove_user(path: Path | str, user: str) -> None:
+    hashes = load_users(path).hashes()
+    if user not in hashes:
+        raise BadInput(f"{path}: no user {user!r}")
+    if len(hashes) == 1:
+        raise BadInput(f"{path}: {user!r} is the last user; delete the file instead")
+    del hashes[user]
+    save_users(path, Users(hashes))
+
+
+def cookie_secret(paths) -> str:
+    """The workspace's cookie-signing secret, created on first use in a 0600 file."""
+    path = Path(paths.root) / COOKIE_SECRET_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        os.chmod(path, PRIVATE_FILE_MODE)
+        secret = path.read_text(encoding="ascii").strip()
+        if len(secret) < 32:
+            raise BadInput(f"{path}: the cookie secret is too short; delete the file") from None
+        return secret
+    secret = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(secret + "\n")
+    return secret

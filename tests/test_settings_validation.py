@@ -1,0 +1,56 @@
+"""Nonsense settings are refused at load: `novelcraft.toml:LINE: key: problem`, exit 2."""
+
+from __future__ import annotations
+
+import pytest
+
+from novelcraft.settings import Settings, load_settings, render_settings_toml
+
+
+@pytest.mark.parametrize(
+    ("toml", "line", "key", "problem"),
+    [
+        ("[context]\nbudget_chars = -5\n", 2, "context.budget_chars", "greater than or equal"),
+        ("[context]\nbudget_chars = 0\n", 2, "context.budget_chars", "greater than or equal"),
+        (
+            "[generation]\n# range\nmin_length = 9500\nmax_length = 9000\n",
+            3,
+            "generation.min_length",
+            "must not be larger than max_length",
+        ),
+        ("[backend]\nmodel = 'x'\nconcurrency = 0\n", 3, "backend.concurrency", "greater than"),
+        ("[queue]\nworkers = 0\n", 2, "queue.workers", "greater than"),
+        (
+            "[queue]\nbackoff_initial_seconds = 100\n",
+            2,
+            "queue.backoff_initial_seconds",
+            "must not be larger than backoff_max_seconds",
+        ),
+        (
+            "[metrics]\ndialogue_ratio_min = 0.7\n",
+            2,
+            "metrics.dialogue_ratio_min",
+            "must not be larger than dialogue_ratio_max",
+        ),
+        ("[metrics]\ndialogue_ratio_max = 1.5\n", 2, "metrics.dialogue_ratio_max", "less than"),
+        ("[backend]\nopenai_base_url = 'file:///etc'\n", 2, "backend.openai_base_url", "http"),
+        ("[backend]\nopenai_key_env = 'A B'\n", 2, "backend.openai_key_env", "pattern"),
+        ("\n[generation]\nmax_lenght = 1\n", 3, "generation.max_lenght", "unknown key"),
+        ("[generation]\nmin_length = 'many'\n", 2, "generation.min_length", "integer"),
+    ],
+)
+def test_bad_settings_name_file_line_key_and_problem(cli, tmp_path, toml, line, key, problem):
+    ws = tmp_path / "ws"
+    assert cli("--workspace", ws, "init").code == 0
+    (ws / "novelcraft.toml").write_text(toml, encoding="utf-8")
+    result = cli("--workspace", ws, "projects")
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1
+    assert f"novelcraft.toml:{line}: {key}: " in result.err
+    assert problem in result.err
+
+
+def test_the_defaults_and_the_written_file_are_valid(tmp_path):
+    path = tmp_path / "novelcraft.toml"
+    path.write_text(render_settings_toml(), encoding="utf-8")
+    assert load_settings(path) == Settings()
