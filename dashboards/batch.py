@@ -135,7 +135,9 @@ class BatchScreen(pn.viewable.Viewer, Feedback):
             if job is not None and job.status == "completed":
                 value = 100
             status = (
-                "" if job is None else f"{STATUS_LABELS.get(job.status, job.status)} · {job.step}"
+                ""
+                if job is None
+                else f"{STATUS_LABELS.get(job.status, job.status)} · {job.step_label}"
             )
             return pn.Column(
                 pn.indicators.Progress(

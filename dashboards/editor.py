@@ -22,7 +22,6 @@ from novelcraft.dashboards.outline_form import OutlineForm
 from novelcraft.dashboards.state import AppState
 from novelcraft.errors import NotFound
 from novelcraft.models import Episode
-from novelcraft.store import generation as gen
 from novelcraft.store.episodes import text_length
 
 AUTOSAVE_IDLE_SECONDS = 5.0
@@ -173,7 +172,7 @@ class EditorScreen(pn.viewable.Viewer, Feedback):
             self.say("아웃라인에 잘못된 항목이 있어 저장하지 않았습니다", "danger")
             return
         ws = self.state.ws
-        gen.save_outline(ws.store, ws.project_id(self.state.project), self.number, outline)
+        ws.save_outline(self.state.project, self.number, outline)
         self.load()
         self.state.param.trigger("episodes_changed")
         self.say("아웃라인을 저장했습니다")

@@ -80,10 +80,7 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
             ],
             columns=COLUMNS,
         )
-        last = ws.store.scalar(
-            "SELECT max(episode_number) FROM episodes WHERE project_id = ?", [ws.project_id(slug)]
-        )
-        self.new_number = (last or 0) + 1
+        self.new_number = ws.last_episode_number(slug) + 1
 
     @user_action
     def open_selected(self) -> None:

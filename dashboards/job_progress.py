@@ -17,38 +17,20 @@ STATUS_LABELS = {
     "failed": "실패",
     "canceled": "취소됨",
 }
-# Pipeline step names (DESIGN §6) found in a job's `step` -> the stage they belong to.
-_STEP_STAGES = (
-    ("summary", 5),
-    ("요약", 5),
-    ("events", 4),
-    ("사건", 4),
-    ("edit", 3),
-    ("2패스", 3),
-    ("아웃라인", 1),
-    ("guard", 2),
-    ("검증", 2),
-    ("measure", 2),
-    ("draft", 1),
-    ("outline", 1),
-    ("1패스", 1),
-)
+# A job's step key (novelcraft.labels) -> the stage of the chain it belongs to.
+_STEP_STAGES = {
+    "outline": 1, "draft": 1, "guard": 2, "edit": 3, "events": 4, "summary": 5,
+    "episode_done": 5, "completed": 6,
+}  # fmt: skip
 
 
 def job_stage(job, last_log: str = "") -> int:
-    """Index into STAGES for a job (and the last line it logged)."""
+    """Index into STAGES for a job (`last_log` is unused: the step key says it all)."""
     if job is None or job.status == "queued":
         return 0
     if job.status == "completed":
         return len(STAGES) - 1
-    step = (job.step or "").lower()
-    for key, stage in _STEP_STAGES:
-        if key in step:
-            # A draft whose guard verdict is already logged is being checked (검증).
-            if stage == 1 and ("초고" in last_log or "가드" in last_log):
-                return 2
-            return stage
-    return 1
+    return _STEP_STAGES.get(job.step, 1)
 
 
 def elapsed_seconds(job, now: datetime | None = None) -> int:
@@ -76,7 +58,9 @@ def progress_text(job, last_log: str = "") -> str:
     status = STATUS_LABELS.get(job.status, job.status)
     seconds = elapsed_seconds(job)
     verb = "총" if job.finished else ""
-    line = f"{status}: {job.step or STAGES[stage]} ({verb} {seconds}초 경과)".replace("( ", "(")
+    line = f"{status}: {job.step_label or STAGES[stage]} ({verb} {seconds}초 경과)".replace(
+        "( ", "("
+    )
     if job.status == "failed" and job.error:
         line += f" — {job.error}"
     return f"{chain}\n\n{line}"

@@ -58,7 +58,7 @@ class JobsScreen(pn.viewable.Viewer, Feedback):
                     j.project_slug or "",
                     j.episode_number or "",
                     STATUS_LABELS.get(j.status, j.status),
-                    j.step,
+                    j.step_label,
                     f"{j.progress * 100:.0f}%",
                     j.error or "",
                     j.created_at.strftime("%m-%d %H:%M:%S") if j.created_at else "",

@@ -20,7 +20,7 @@ from novelcraft.dashboards.quality_data import (
     target_band,
 )
 from novelcraft.dashboards.state import AppState
-from novelcraft.reports import metrics_csv, metrics_rows
+from novelcraft.reports import metrics_csv
 
 DEFAULT_METRICS = ("length", "avg_sentence_length", "dialogue_ratio", "repetition_rate")
 SEASON_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#7f7f7f"]
@@ -89,7 +89,7 @@ class QualityScreen(pn.viewable.Viewer):
 
     def csv_file(self) -> io.StringIO:
         ws = self.state.ws
-        return io.StringIO(metrics_csv(metrics_rows(ws.store, ws.project_id(self.state.project))))
+        return io.StringIO(metrics_csv(ws.metrics_rows(self.state.project)))
 
     def __panel__(self):
         w, p = pn.widgets, self.param

@@ -7,7 +7,6 @@ import pandas as pd
 
 from novelcraft.metrics import load_baseline
 from novelcraft.metrics.thresholds import metric_ranges
-from novelcraft.reports import guard_summary, metrics_rows
 
 # Metric -> (label, range key, baseline key): what the charts plot.
 CHART_METRICS: dict[str, tuple[str, str | None, str | None]] = {
@@ -31,7 +30,7 @@ def season_of(bible, number: int) -> str:
 
 
 def metric_frame(ws, slug: str) -> pd.DataFrame:
-    rows = metrics_rows(ws.store, ws.project_id(slug))
+    rows = ws.metrics_rows(slug)
     frame = pd.DataFrame(rows, columns=["episode_number", *CHART_METRICS, "passed"])
     bible = ws.get_bible(slug)
     frame["season"] = [season_of(bible, int(n)) for n in frame["episode_number"]]
@@ -42,13 +41,12 @@ def metric_frame(ws, slug: str) -> pd.DataFrame:
 
 def season_guard_rows(ws, slug: str) -> list[dict]:
     """One row per season that has episodes, then the whole project."""
-    pid, bible = ws.project_id(slug), ws.get_bible(slug)
-    target = ws.settings.generation.target_length
+    bible = ws.get_bible(slug)
     spans = [(f"시즌 {s.number}", s.first_episode, s.last_episode) for s in bible.seasons]
     spans.append(("전체", None, None))
     out = []
     for label, first, last in spans:
-        summary = guard_summary(ws.store, pid, target, first, last)
+        summary = ws.guard_summary(slug, first, last)
         if summary.episodes == 0 and first is not None:
             continue
         out.append(

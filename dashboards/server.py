@@ -51,11 +51,14 @@ def build_server(
     show: bool = False,
     basic_auth: Users | None = None,
     oauth_provider: str | None = None,
+    extra_patterns: list | None = None,
 ):
     """The (not yet started) server; `server.io_loop.start()` runs it.
 
     `basic_auth` is the users who may log in (hashed passwords, see `novelcraft.auth`); the
-    session cookie is signed with the workspace's own secret, which the HTTP API shares."""
+    session cookie is signed with the workspace's own secret, which the HTTP API shares.
+    `extra_patterns` are Tornado routes served beside the app (the JSON API; they check auth
+    themselves)."""
     check_bind(host, basic_auth=basic_auth, oauth_provider=oauth_provider)
     setup_extensions()
     origins = [f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"]
@@ -70,5 +73,5 @@ def build_server(
     return pn.serve(
         {"/": make_app(ws)}, address=host, port=port, show=show, start=False,
         threaded=False, liveness=True, title="NovelCraft", websocket_origin=origins,
-        **auth,
+        extra_patterns=extra_patterns or [], **auth,
     )  # fmt: skip

@@ -10,7 +10,7 @@ import itertools
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
 BIBLE_FORMAT = "novelcraft-bible/1"
 
@@ -243,12 +243,13 @@ ACTIVE: tuple[str, ...] = ("queued", "running", "waiting")
 
 
 class JobInfo(BaseModel):
-    """One row of `generation_jobs`, as the CLI, dashboard and status snapshot show it."""
+    """One row of `generation_jobs`, as the CLI, the dashboard and the API show it."""
 
     id: str
     job_type: str
     status: JobStatus = "queued"
-    step: str = ""
+    step: str = ""  # a key of novelcraft.labels.STEP_LABELS
+    step_episode: int | None = None
     progress: float = 0.0
     error: str | None = None
     project_id: int | None = None
@@ -268,10 +269,19 @@ class JobInfo(BaseModel):
     def finished(self) -> bool:
         return self.status in FINISHED
 
+    @computed_field
+    @property
+    def step_label(self) -> str:
+        """The Korean label of the step (novelcraft.labels); sent along, never parsed back."""
+        from novelcraft.labels import step_label
+
+        return step_label(self.step, self.step_episode)
+
     def brief(self) -> dict:
         """The `jobs --json` / `job --json` shape of DESIGN §11 plus what a reader needs."""
         return {
             "id": self.id, "job_type": self.job_type, "status": self.status, "step": self.step,
+            "step_episode": self.step_episode, "step_label": self.step_label,
             "progress": round(self.progress, 4), "error": self.error,
             "project": self.project_slug, "episode_number": self.episode_number,
             "parent_id": self.parent_id,

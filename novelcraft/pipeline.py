@@ -15,6 +15,7 @@ from novelcraft.backends.base import Backend, BackendCancelled
 from novelcraft.backends.retry import CallResult, call_llm
 from novelcraft.context import assemble, voice_profiles
 from novelcraft.errors import BadInput, NotFound
+from novelcraft.labels import step_label
 from novelcraft.metrics import Measurement, measure
 from novelcraft.models import Bible, Episode, Outline
 from novelcraft.prompts import BootstrapAnswer, EventsAnswer
@@ -22,6 +23,8 @@ from novelcraft.store import generation as gen
 from novelcraft.store import projects as project_rows
 
 STEPS = ("outline", "draft", "edit", "events", "summary")
+# How far into an episode each step starts; the guard check sits between draft and edit.
+STEP_PROGRESS = {name: i / len(STEPS) for i, name in enumerate(STEPS)} | {"guard": 0.3}
 SUMMARY_LIMIT = 200
 
 Log = Callable[[str, str], None]
@@ -86,9 +89,9 @@ class Run:
             raise Canceled("canceled")
 
     def step(self, name: str, number: int) -> None:
-        self.log("info", f"{number}화: {name}")
+        self.log("info", f"{number}화: {step_label(name)}")
         if self.on_step:
-            self.on_step(name, STEPS.index(name) / len(STEPS) if name in STEPS else 1.0)
+            self.on_step(name, STEP_PROGRESS.get(name, 1.0))
 
     def measure(self, text: str):
         """Measure with the project's characters and bans (cached, see `_measured`)."""
@@ -237,6 +240,7 @@ def _draft(run: Run, number: int, episode_id: int, outline: Outline, state: dict
         )
         sizes = context.measure(prompt)
         text = run.call(prompt, "draft", episode=number).text
+        run.step("guard", number)
         m = run.measure(text)
         gen.record_metrics(run.ws.store, run.pid, episode_id, number, "pass1", attempt, m)
         history.append(

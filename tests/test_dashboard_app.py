@@ -49,28 +49,28 @@ def _job(status="running", step="", progress=0.3, **extra) -> JobInfo:
 @pytest.mark.parametrize(
     ("status", "step", "log", "stage"),
     [
-        ("queued", "", "", "대기"),
-        ("running", "3화 아웃라인", "", "1패스"),
-        ("running", "3화 1패스 초고", "", "1패스"),
-        ("running", "3화 1패스 초고", "3화 초고 1차: 가드 통과", "검증"),
-        ("running", "3화 2패스 교정", "", "2패스"),
-        ("running", "3화 사건 추출", "", "사건"),
-        ("running", "3화 요약", "", "요약"),
-        ("completed", "완료", "", "완료"),
+        ("queued", "queued", "", "대기"),
+        ("running", "outline", "", "1패스"),
+        ("running", "draft", "", "1패스"),
+        ("running", "guard", "", "검증"),
+        ("running", "edit", "", "2패스"),
+        ("running", "events", "", "사건"),
+        ("running", "summary", "", "요약"),
+        ("completed", "completed", "", "완료"),
     ],
 )
 def test_job_stage_follows_the_pipeline(status, step, log, stage):
-    assert STAGES[job_stage(_job(status, step), log)] == stage
+    assert STAGES[job_stage(_job(status, step, step_episode=3), log)] == stage
 
 
 def test_progress_text_shows_elapsed_seconds_and_errors():
     start = datetime.now(UTC) - timedelta(seconds=45)
-    job = _job(step="3화 1패스 초고", started_at=start)
+    job = _job(step="draft", step_episode=3, started_at=start)
     assert 44 <= elapsed_seconds(job) <= 47
     assert "초 경과" in progress_text(job) and "**[1패스]**" in progress_text(job)
     done = _job("completed", started_at=start, completed_at=start + timedelta(seconds=127))
     assert "총 127초" in progress_text(done)
-    failed = _job("failed", step="실패", error="backend down")
+    failed = _job("failed", step="failed", error="backend down")
     assert "backend down" in progress_text(failed)
 
 

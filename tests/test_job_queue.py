@@ -91,8 +91,9 @@ def test_cancel_mid_episode_keeps_what_was_saved(workspace, project):
     workspace.settings.backend.offline_latency = 0.2
     with Owner(workspace, workers=1) as owner:
         job_id = workspace.submit_batch(project, 1, 3)
-        assert wait_until(lambda: "2화" in workspace.get_job(job_id).step, timeout=60)
-        assert wait_until(lambda: "초고" in workspace.get_job(job_id).step, timeout=30)
+        assert wait_until(lambda: workspace.get_job(job_id).step_episode == 2, timeout=60)
+        assert wait_until(lambda: workspace.get_job(job_id).step == "draft", timeout=30)
+        assert workspace.get_job(job_id).step_label == "2화 1패스 초고"
         canceled = workspace.cancel_job(job_id[:8])
         assert canceled.cancel_requested
         final = owner.wait(job_id, poll=0.05)
@@ -160,7 +161,7 @@ def test_a_job_whose_worker_died_is_requeued_once_its_heartbeat_is_stale(workspa
 
 def test_supervisor_restarts_a_dead_worker_thread(workspace, project):
     with Owner(workspace, workers=2) as owner:
-        huey = workspace.tasks.huey
+        huey = owner.tasks.huey  # the consumer's own queue instance
 
         @huey.task(name="die")
         def die():

@@ -92,7 +92,10 @@ def test_templates_ship_in_the_wheel_config():
     config = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
     setuptools = config["tool"]["setuptools"]
     assert setuptools["package-dir"]["novelcraft.prompt_templates"] == "prompts"
-    assert setuptools["package-dir"]["novelcraft.dashboards"] == "dashboards"
+    # The dashboards are importable by their own path: novelcraft/dashboards links to them.
+    link = Path(__file__).parents[1] / "novelcraft" / "dashboards"
+    assert link.is_symlink() and link.resolve() == (Path(__file__).parents[1] / "dashboards")
+    assert "novelcraft.dashboards" not in setuptools["package-dir"]
     root = Path(__file__).parents[1] / "novelcraft"
     packages = {"novelcraft"} | {
         "novelcraft." + p.parent.relative_to(root).as_posix().replace("/", ".")

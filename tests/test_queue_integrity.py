@@ -1,20 +1,23 @@
-"""A damaged queue file is refused on open (one line, exit 2, nothing inserted), and a request
-its client gave up on never runs later."""
+"""A damaged queue file is refused on open (one line, exit 2, nothing inserted), and a write
+its client gave up on never runs later, even when the owner gets to it afterwards."""
 
 from __future__ import annotations
 
+import json
 import os
-import sqlite3
+import signal
+import subprocess
+import sys
+import threading
 import time
 
 import pytest
 from fake_llm import wait_until
 
 from novelcraft.errors import BadInput, OperationFailed
-from novelcraft.jobs import control
-from novelcraft.jobs.owner import Owner
 from novelcraft.jobs.queue import open_queue
 from novelcraft.workspace import Workspace, WorkspacePaths
+from novelcraft.workspace.remote import RemoteWorkspace
 
 
 def _job_count(root) -> int:
@@ -59,8 +62,8 @@ def test_the_check_runs_on_every_open_of_the_queue(project):
     _damage_the_middle(root / "queue.sqlite3")
     with pytest.raises(BadInput, match="damaged"):
         open_queue(root / "queue.sqlite3")
-    with pytest.raises(BadInput, match="damaged"):
-        control.read_status(WorkspacePaths(root), wait=0)
+    with Workspace.open(root) as ws, pytest.raises(BadInput, match="damaged"):
+        ws.tasks  # noqa: B018 (opening the queue is the check)
 
 
 def test_not_a_database_at_all_is_one_line(tmp_path):
@@ -76,36 +79,69 @@ def test_a_healthy_queue_passes(tmp_path):
     assert open_queue(tmp_path / "queue.sqlite3").get("k") == "v"
 
 
-def _pending_requests(root) -> int:
-    con = sqlite3.connect(root / "queue.sqlite3")
+def _serve(root, port):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "novelcraft", "--workspace", str(root), "serve", "--port",
+         str(port), "--no-browser", "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert wait_until(lambda: (root / "server.json").exists() or proc.poll() is not None, 90)
+    assert proc.poll() is None, proc.communicate()
+    # Read its stderr as it comes, so a test can wait for a line the owner logs.
+    proc.lines = []
+    threading.Thread(target=lambda: proc.lines.extend(proc.stderr), daemon=True).start()
+    return proc, json.loads((root / "server.json").read_text())
+
+
+def _stop(proc) -> str:
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    time.sleep(0.2)  # let the reader thread take the last lines
+    return "".join(proc.lines)
+
+
+def test_a_write_the_client_gave_up_on_never_runs(project):
+    """The owner is stopped (SIGSTOP) while a client submits a batch: the client times out and
+    says so; when the owner wakes up and reads the request, it drops it."""
+    root, slug = project
+    from novelcraft.dashboards.server import free_port
+
+    proc, record = _serve(root, free_port())
     try:
-        return con.execute(
-            "SELECT count(*) FROM task WHERE queue = ?", [control.CONTROL_QUEUE]
-        ).fetchone()[0]
-    finally:
-        con.close()
-
-
-def test_a_request_the_client_gave_up_on_never_runs(project):
-    root, slug = project
-    paths = WorkspacePaths(root)
-    payload = {"slug": slug, "first": 1, "last": 2}
-    started = time.monotonic()
-    with pytest.raises(OperationFailed, match="withdrawn"):
-        control.request(paths, "submit_batch", payload, timeout=1.5)  # nobody owns it yet
-    assert time.monotonic() - started >= 1.5
-    assert _pending_requests(root) == 1
-    with Workspace.open(root) as ws, Owner(ws, workers=1, periodic=False):
-        # The owner's monitor takes the stale request off the queue and drops it.
-        assert wait_until(lambda: _pending_requests(root) == 0, timeout=30)
-        assert ws.list_jobs() == []
-
-
-def test_a_request_answered_in_time_still_runs(project):
-    root, slug = project
-    with Workspace.open(root) as ws, Owner(ws, workers=1, periodic=False):
-        reply = control.request(
-            WorkspacePaths(root), "submit_batch", {"slug": slug, "first": 1, "last": 1}, timeout=30
+        remote = RemoteWorkspace(
+            WorkspacePaths(root), record["url"], record["token"], owner_pid=proc.pid, timeout=2.0
         )
-        assert [j.id for j in ws.list_jobs()] == [reply["job_id"]]
-        ws.cancel_job(reply["job_id"])
+        os.kill(proc.pid, signal.SIGSTOP)
+        started = time.monotonic()
+        try:
+            with pytest.raises(OperationFailed, match="withdrawn"):
+                remote.submit_batch(slug, 1, 2)
+        finally:
+            os.kill(proc.pid, signal.SIGCONT)
+        assert time.monotonic() - started >= 2.0
+        patient = RemoteWorkspace(
+            WorkspacePaths(root), record["url"], record["token"], owner_pid=proc.pid
+        )
+        # The owner reads the stale request as soon as it runs again: it either drops it (and
+        # logs so) or, without the deadline, runs it.
+        assert wait_until(
+            lambda: "gave up waiting" in "".join(proc.lines) or patient.list_jobs(), timeout=60
+        )
+        assert patient.list_jobs() == []
+    finally:
+        err = _stop(proc)
+    assert "Traceback" not in err
+
+
+def test_a_write_answered_in_time_still_runs(project):
+    root, slug = project
+    from novelcraft.dashboards.server import free_port
+
+    proc, record = _serve(root, free_port())
+    try:
+        remote = RemoteWorkspace(WorkspacePaths(root), record["url"], record["token"])
+        job_id = remote.submit_batch(slug, 1, 1)
+        assert [j.id for j in remote.list_jobs()] == [job_id]
+        remote.cancel_job(job_id)
+    finally:
+        _stop(proc)

@@ -1,23 +1,14 @@
-"""Job commands: jobs, job, cancel.
-
-When another process owns the workspace (`serve`, a foreground `generate`, a detached worker)
-these read its published status and send it requests through the queue file instead of the
-database (see `novelcraft.jobs.control`).
-"""
+"""Job commands: jobs, job, cancel — through the Workspace interface, so they read the same
+rows whether this process owns the workspace or a running owner answers over its API."""
 
 from __future__ import annotations
 
 import click
 
 from novelcraft.cli.app import AppContext, pass_app
+from novelcraft.cli.common import open_workspace
 from novelcraft.cli.output import print_json, print_table
-from novelcraft.errors import WorkspaceBusy
-from novelcraft.workspace import Workspace, WorkspacePaths
-
-STATUS_LABELS = {
-    "queued": "대기", "running": "진행 중", "waiting": "백엔드 대기", "completed": "완료",
-    "failed": "실패", "canceled": "취소",
-}  # fmt: skip
+from novelcraft.labels import status_label
 
 
 def _percent(progress: float) -> str:
@@ -28,15 +19,11 @@ def _print_jobs(rows: list[dict]) -> None:
     print_table(
         ["id", "type", "project", "status", "step", "progress", "error"],
         [
-            [r["id"], r["job_type"], r.get("project") or "", STATUS_LABELS.get(r["status"]),
-             r["step"], _percent(r["progress"]), (r.get("error") or "")[:60]]
+            [r["id"], r["job_type"], r.get("project") or "", status_label(r["status"]),
+             r["step_label"], _percent(r["progress"]), (r.get("error") or "")[:60]]
             for r in rows
         ],
     )  # fmt: skip
-
-
-def _owner_note(snapshot: dict) -> None:
-    click.echo(f"(running owner pid {snapshot['pid']}: live status)", err=True)
 
 
 @click.command()
@@ -46,18 +33,8 @@ def _owner_note(snapshot: dict) -> None:
 @pass_app
 def jobs(app: AppContext, slug: str | None, limit: int, as_json: bool):
     """List jobs, newest first (of one project when SLUG is given)."""
-    try:
-        ws = Workspace.open(app.workspace)
-    except WorkspaceBusy:
-        from novelcraft.jobs import control
-
-        snapshot = control.read_status(WorkspacePaths(app.workspace))
-        rows = [j for j in snapshot["jobs"] if slug is None or j["project"] == slug][:limit]
-        if not as_json:
-            _owner_note(snapshot)
-    else:
-        with ws:
-            rows = [j.brief() for j in ws.list_jobs(slug, limit=limit)]
+    with open_workspace(app) as ws:
+        rows = [j.brief() for j in ws.list_jobs(slug, limit=limit)]
     if as_json:
         print_json(rows)
     elif rows:
@@ -74,38 +51,26 @@ def jobs(app: AppContext, slug: str | None, limit: int, as_json: bool):
 @pass_app
 def job(app: AppContext, job_id: str, log_lines: int, as_json: bool):
     """One job: status, step, progress, error, its episodes and its log."""
-    try:
-        ws = Workspace.open(app.workspace)
-    except WorkspaceBusy:
-        from novelcraft.jobs import control
-
-        snapshot = control.read_status(WorkspacePaths(app.workspace))
-        info = control.find_job(snapshot, job_id)
-        lines = snapshot["logs"].get(info["id"], [])[-log_lines:] if log_lines else []
-        children: list[dict] = []
-        if not as_json:
-            _owner_note(snapshot)
-    else:
-        with ws:
-            found = ws.get_job(job_id)
-            info = found.brief()
-            info.update(created_at=found.created_at, completed_at=found.completed_at,
-                        input=found.input, output=found.output)  # fmt: skip
-            children = [c.brief() for c in ws.list_jobs(parent=found.id, limit=None)]
-            logs = ws.job_logs(found.id, last=log_lines) if log_lines else []
-            lines = [f"{line.ts:%H:%M:%S} {line.message}" for line in logs]
+    with open_workspace(app) as ws:
+        found = ws.get_job(job_id)
+        info = found.brief()
+        info.update(created_at=found.created_at, completed_at=found.completed_at,
+                    input=found.input, output=found.output)  # fmt: skip
+        children = [c.brief() for c in ws.list_jobs(parent=found.id, limit=None)]
+        logs = ws.job_logs(found.id, last=log_lines) if log_lines else []
+        lines = [f"{line.ts:%H:%M:%S} {line.message}" for line in logs]
     if as_json:
         print_json({**info, "children": children, "log": lines})
         return
-    click.echo(f"{info['id']}  {info['job_type']}  {STATUS_LABELS.get(info['status'])}")
-    click.echo(f"  단계: {info['step']}  진행률: {_percent(info['progress'])}")
+    click.echo(f"{info['id']}  {info['job_type']}  {status_label(info['status'])}")
+    click.echo(f"  단계: {info['step_label']}  진행률: {_percent(info['progress'])}")
     if info.get("error"):
         click.echo(f"  오류: {info['error']}")
     if children:
         counts: dict[str, int] = {}
         for child in children:
             counts[child["status"]] = counts.get(child["status"], 0) + 1
-        click.echo("  화: " + ", ".join(f"{STATUS_LABELS[s]} {n}" for s, n in counts.items()))
+        click.echo("  화: " + ", ".join(f"{status_label(s)} {n}" for s, n in counts.items()))
     for line in lines:
         click.echo(f"  | {line}")
 
@@ -115,17 +80,10 @@ def job(app: AppContext, job_id: str, log_lines: int, as_json: bool):
 @pass_app
 def cancel(app: AppContext, job_id: str):
     """Cancel a job: it stops between steps (a running codex call is killed); saved work stays."""
-    try:
-        ws = Workspace.open(app.workspace)
-    except WorkspaceBusy:
-        from novelcraft.jobs import control
-
-        info = control.request(WorkspacePaths(app.workspace), "cancel", {"ref": job_id})["job"]
-    else:
-        with ws:
-            info = ws.cancel_job(job_id).brief()
-    state = "취소됨" if info["status"] == "canceled" else "취소 요청됨 (다음 단계 전에 멈춥니다)"
-    click.echo(f"{info['id']}: {state}")
+    with open_workspace(app) as ws:
+        info = ws.cancel_job(job_id)
+    state = "취소됨" if info.status == "canceled" else "취소 요청됨 (다음 단계 전에 멈춥니다)"
+    click.echo(f"{info.id}: {state}")
 
 
 def register(cli: click.Group) -> None:

@@ -19,10 +19,10 @@ from novelcraft.files import write_file_atomically
 @pass_app
 def metrics(app: AppContext, slug: str, csv_path: Path | None, as_json: bool):
     """Style metrics of every episode (the final measurement)."""
-    from novelcraft.reports import metrics_csv, metrics_rows
+    from novelcraft.reports import metrics_csv
 
     with open_workspace(app) as ws:
-        rows = metrics_rows(ws.store, ws.project_id(slug))
+        rows = ws.metrics_rows(slug)
     if csv_path:
         write_file_atomically(csv_path, metrics_csv(rows))
     if as_json:
@@ -44,10 +44,10 @@ def metrics(app: AppContext, slug: str, csv_path: Path | None, as_json: bool):
 @pass_app
 def guard_summary_cmd(app: AppContext, slug: str, csv_path: Path | None, as_json: bool):
     """Guard fail rate, retry success rate and length against target."""
-    from novelcraft.reports import guard_summary, guard_summary_csv
+    from novelcraft.reports import guard_summary_csv
 
     with open_workspace(app) as ws:
-        summary = guard_summary(ws.store, ws.project_id(slug), ws.settings.generation.target_length)
+        summary = ws.guard_summary(slug)
     if csv_path:
         write_file_atomically(csv_path, guard_summary_csv(summary))
     if as_json:
@@ -74,10 +74,8 @@ def guard_summary_cmd(app: AppContext, slug: str, csv_path: Path | None, as_json
 @pass_app
 def export(app: AppContext, slug: str, fmt: str, output: Path):
     """Export a project: zip archive, markdown, plain text or Munpia text."""
-    from novelcraft.export import export_project
-
     with open_workspace(app) as ws:
-        click.echo(str(export_project(ws, slug, fmt, output)))
+        click.echo(str(ws.export_project(slug, fmt, output)))
 
 
 @click.command("import-archive")
@@ -86,10 +84,8 @@ def export(app: AppContext, slug: str, fmt: str, output: Path):
 @pass_app
 def import_archive_cmd(app: AppContext, archive: Path, slug: str | None):
     """Recreate a project from an `export --format zip` archive; prints its slug."""
-    from novelcraft.export import import_archive
-
     with open_workspace(app, create=True) as ws:
-        click.echo(import_archive(ws, archive, slug))
+        click.echo(ws.import_archive(archive, slug))
 
 
 def register(cli: click.Group) -> None:

@@ -7,11 +7,8 @@ consumer stops gracefully (running jobs resume from their checkpoint next time).
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
 import signal
-from datetime import UTC, datetime
+import sys
 from pathlib import Path
 
 import click
@@ -19,16 +16,10 @@ import click
 from novelcraft.auth import Users
 from novelcraft.cli.app import AppContext, pass_app
 
-
-def _write_server_file(ws, url: str, host: str, port: int) -> None:
-    from novelcraft.files import write_file_atomically
-
-    record = {
-        "pid": os.getpid(), "url": url, "token": secrets.token_urlsafe(24), "host": host,
-        "port": port, "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }  # fmt: skip
-    write_file_atomically(ws.paths.server, json.dumps(record))
-    os.chmod(ws.paths.server, 0o600)  # the token is a credential
+# Job threads are CPU-bound Python (writer, metrics) and hold the GIL for the whole default
+# 5 ms slice; a request hops between the event loop and an executor thread several times, so
+# a shorter slice lets reads answer in milliseconds while a batch runs (bench_api.py).
+API_SWITCH_INTERVAL = 0.001
 
 
 def run_server(
@@ -42,21 +33,26 @@ def run_server(
     oauth_provider: str | None = None,
 ) -> None:
     """Serve the workspace until interrupted. Refuses an unauthenticated network bind first."""
+    from novelcraft.api.handlers import ApiContext, api_routes
+    from novelcraft.api.record import new_token, remove_record, write_record
     from novelcraft.dashboards.server import build_server, check_bind, free_port
-    from novelcraft.jobs.owner import Owner
     from novelcraft.workspace import Workspace
 
     check_bind(host, basic_auth=basic_auth, oauth_provider=oauth_provider)
     port = port or free_port(host)
+    sys.setswitchinterval(API_SWITCH_INTERVAL)
     ws = Workspace.open(app.workspace, create=True)
-    owner = None
+    api = None
     try:
-        owner = Owner(ws, workers).start()
+        # The API rides on Panel's server here (its extra_patterns), not on a port of its own.
+        ws.serve(workers, serve_api=False)
+        api = ApiContext(ws=ws, token=new_token())
         server = build_server(ws, host=host, port=port, show=open_browser,
-                              basic_auth=basic_auth, oauth_provider=oauth_provider)  # fmt: skip
+                              basic_auth=basic_auth, oauth_provider=oauth_provider,
+                              extra_patterns=api_routes(api))  # fmt: skip
         url = f"http://{'localhost' if host in ('127.0.0.1', 'localhost') else host}:{port}/"
         server.start()
-        _write_server_file(ws, url, host, port)
+        write_record(ws.paths, f"http://{_client_host(host)}:{port}", api.token, "serve")
         loop = server.io_loop
 
         def stop(*_args) -> None:
@@ -73,10 +69,17 @@ def run_server(
             server.stop()
         click.echo("dashboard stopped", err=True)
     finally:
-        ws.paths.server.unlink(missing_ok=True)
-        if owner is not None:
-            owner.stop()
+        remove_record(ws.paths)
+        if api is not None:
+            api.close()
         ws.close()
+
+
+def _client_host(host: str) -> str:
+    """Where a local client reaches the server: loopback for a loopback or wildcard bind."""
+    if host in ("0.0.0.0", "::", "", "localhost"):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
 
 
 @click.command()

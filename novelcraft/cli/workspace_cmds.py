@@ -67,7 +67,7 @@ def restore(app: AppContext, source: Path) -> None:
 @pass_app
 def demo(app: AppContext, episode_count: int, no_serve: bool) -> None:
     """Demo workspace: the sample Story Bible and a few episodes by the offline demo writer."""
-    from novelcraft.pipeline import generate_episode
+    from novelcraft.cli.follow import follow, require_success
 
     bible = parse_bible(sample_bible_text(), "sample_bible.yaml")
     with open_workspace(app, create=True) as ws:
@@ -75,13 +75,14 @@ def demo(app: AppContext, episode_count: int, no_serve: bool) -> None:
         slug = existing.get(bible.project.name) or ws.create_project(bible)
         click.echo(f"demo workspace: {ws.paths.root}")
         click.echo(f"sample project: {slug} ({bible.project.name})")
-        run = ws.run(slug, ws.backend("offline"))
-        for number in range(1, episode_count + 1):
-            episode = generate_episode(run, number)
-            click.echo(
-                f"  {number}화 {episode.length:,}자 {'✅' if episode.passed else '⚠️'}"
-                " (오프라인 데모 작가)"
-            )
+        if episode_count:
+            job_id = ws.submit_batch(slug, 1, episode_count, backend="offline")
+            require_success(follow(ws, job_id, episodes=episode_count))
+            for episode in ws.list_episodes(slug, limit=episode_count):
+                click.echo(
+                    f"  {episode.episode_number}화 {episode.length:,}자 "
+                    f"{'✅' if episode.passed else '⚠️'} (오프라인 데모 작가)"
+                )
         click.echo(f"next: novelcraft --workspace {ws.paths.root} show {slug} 1")
     if not no_serve:
         from novelcraft.cli.serve_cmd import run_server

@@ -3,8 +3,12 @@
 `with Owner(ws, workers=N):` runs jobs for the duration of the block. On start it recovers:
 jobs a dead owner left running go back to the queue (huey had deleted their tasks when they
 started), and every queued job without a task in the queue file gets one. While it runs, a
-monitor thread beats the heartbeat of running jobs, re-queues a job whose worker died, and
-serves the control queue other processes write to (see `novelcraft.jobs.control`).
+monitor thread beats the heartbeat of running jobs, re-queues a job whose worker died and
+passes cancel requests (written to the job row by any thread) on to the runner.
+
+Other processes reach the owner through its HTTP API (DESIGN §2): unless the caller hosts the
+API itself (`serve` mounts it on Panel's server), the owner serves it on a loopback port and
+writes `server.json` for as long as it runs.
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ import time
 from collections.abc import Callable
 
 from novelcraft.errors import BadInput
-from novelcraft.jobs import control
-from novelcraft.jobs.queue import EmbeddedConsumer
+from novelcraft.jobs.queue import EmbeddedConsumer, open_queue
 from novelcraft.jobs.runner import JobRunner
+from novelcraft.jobs.tasks import register
 from novelcraft.models import JobInfo
 from novelcraft.store import jobs as job_rows
 
@@ -27,14 +31,21 @@ MONITOR_INTERVAL = 0.25
 
 
 class Owner:
-    def __init__(self, ws, workers: int | None = None, *, periodic: bool = True):
+    def __init__(
+        self, ws, workers: int | None = None, *, periodic: bool = True, serve_api: bool = True
+    ):
         workers = ws.settings.queue.workers if workers is None else workers
         if workers < 1:
             raise BadInput(f"--workers must be 1 or more (got {workers})")
         self.ws = ws
         self.workers = workers
         self.periodic = periodic
+        self.serve_api = serve_api
         self.runner = JobRunner(ws)
+        # The consumer's own queue instance, its tasks bound to this runner; the Workspace's
+        # instance (ws.tasks) only enqueues. Both read the same queue file.
+        self.tasks = register(open_queue(ws.paths.queue), runner=self.runner)
+        self.api = None
         self.consumer: EmbeddedConsumer | None = None
         self._monitor: threading.Thread | None = None
         self._stop = threading.Event()
@@ -43,32 +54,38 @@ class Owner:
     # --- lifecycle ----------------------------------------------------------------------
 
     def start(self) -> Owner:
-        tasks = self.ws.tasks
-        tasks.huey.runner = self.runner
-        self.ws.runner = self.runner
+        huey = self.tasks.huey
         if self.periodic and self.ws.settings.backup.enabled:
             from novelcraft.jobs.tasks import register_backup
 
-            register_backup(tasks.huey, self.ws.settings.backup, self.scheduled_backup)
+            register_backup(huey, self.ws.settings.backup, self.scheduled_backup)
         self.recovered = self.recover()
-        control.publish_status(self, force=True)
-        self.consumer = EmbeddedConsumer(tasks.huey, self.workers, periodic=self.periodic)
+        self.consumer = EmbeddedConsumer(huey, self.workers, periodic=self.periodic)
         self.consumer.start_embedded()
         self._monitor = threading.Thread(target=self._watch, name="owner-monitor", daemon=True)
         self._monitor.start()
+        if self.serve_api:
+            from novelcraft.api.server import LoopbackApi
+
+            try:
+                self.api = LoopbackApi(self.ws).start()
+            except BaseException:
+                self.stop()
+                raise
         return self
 
     def stop(self, timeout: float | None = 30) -> None:
         """Running jobs stop at their next step and go back to the queue for the next owner."""
+        if self.api is not None:
+            self.api.stop()
+            self.api = None
         self.runner.stopping.set()
         if self.consumer is not None:
             self.consumer.shutdown(timeout)
         self._stop.set()
         if self._monitor is not None:
             self._monitor.join(timeout=5)
-        control.publish_status(self, stopped=True, force=True)
-        self.ws.tasks.huey.runner = None
-        self.ws.runner = None
+        self.tasks.huey.storage.close()
 
     def __enter__(self) -> Owner:
         return self.start()
@@ -94,16 +111,16 @@ class Owner:
             if job.id in self.runner.running_ids():
                 continue
             if job.cancel_requested:
-                job_rows.finish(store, job.id, "canceled", step="취소됨")
+                job_rows.finish(store, job.id, "canceled", step="canceled")
                 continue
-            job_rows.requeue(store, job.id, "재시작 대기")
+            job_rows.requeue(store, job.id, "requeued")
             if job.parent_id is None:
                 job_rows.log(store, job.id, "warning", "이전 실행이 중단됨: 체크포인트부터 재개")
                 requeued.append(job.id)
         return requeued
 
     def _ensure_tasks(self) -> None:
-        tasks = self.ws.tasks
+        tasks = self.tasks
         huey = tasks.huey
         queued = {t.args[0] for t in huey.pending() if t.name == "run_job" and t.args}
         queued |= {t.args[0] for t in huey.scheduled() if t.name == "run_job" and t.args}
@@ -127,11 +144,17 @@ class Owner:
                     job_rows.touch(self.ws.store, self.runner.running_ids())
                     # A job whose worker thread died (huey restarts the thread, not the job).
                     for job_id in self._requeue_orphans(settings.heartbeat_stale_seconds):
-                        self.ws.tasks.run_job(job_id)
-                control.serve_requests(self)
-                control.publish_status(self)
+                        self.tasks.run_job(job_id)
+                self._pass_on_cancels()
             except Exception:  # the monitor must outlive any one bad tick
                 log.exception("owner monitor error")
+
+    def _pass_on_cancels(self) -> None:
+        """A cancel is a flag on the job row (set by the API, the CLI or a screen); the
+        runner learns of it here and stops the job at its next step."""
+        for job_id in self.runner.running_ids():
+            if job_rows.cancel_requested(self.ws.store, job_id):
+                self.runner.cancel(job_id)
 
     def scheduled_backup(self) -> None:
         from novelcraft.backup import prune_backups

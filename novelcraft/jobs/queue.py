@@ -1,9 +1,8 @@
 """The workspace's huey queue (`queue.sqlite3`) and the consumer embedded in the owner process.
 
-huey only delivers: `generation_jobs` in DuckDB is the truth (DESIGN §8). The SQLite file is
-safe to open from several processes, so anything may enqueue: the owner's workers take the
-`work` queue, and its control loop takes the `control` queue (cancel and submit requests from
-other processes) and publishes a status snapshot there for readers that cannot open DuckDB.
+huey only delivers: `generation_jobs` in DuckDB is the truth (DESIGN §8). Only the owner
+writes the queue (the job row first, then the task); other processes submit through the
+owner's HTTP API, never through this file.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from huey.consumer import Consumer, ConsumerStopped
 from novelcraft.errors import BadInput
 
 WORK_QUEUE = "novelcraft"
-CONTROL_QUEUE = "novelcraft-control"
 # A new task is picked up within this many seconds by an idle worker (huey backs off up to it).
 MAX_POLL_DELAY = 0.5
 # Seconds to wait for another process's lock on the queue file before calling it locked.

@@ -30,10 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("novelcraft.jobs")
 
 RESCHEDULE_DELAY = 1.0
-STEP_LABELS = {
-    "outline": "아웃라인", "draft": "1패스 초고", "edit": "2패스 교정", "events": "사건 추출",
-    "summary": "요약",
-}  # fmt: skip
 
 
 class OutageTooLong(Exception):
@@ -113,7 +109,7 @@ class JobRunner:
             output = getattr(self, f"_run_{job.job_type}")(job)
         except Canceled:
             if job_rows.cancel_requested(store, job.id):
-                job_rows.finish(store, job.id, "canceled", step="취소됨")
+                job_rows.finish(store, job.id, "canceled", step="canceled")
                 self._log(job.id, "warning", "취소됨: 저장된 내용은 그대로 둡니다")
             else:
                 self._back_to_queue(job.id)
@@ -125,20 +121,20 @@ class JobRunner:
             log.exception("job %s crashed", job.id)
             self._fail(job, f"{type(exc).__name__}: {exc}")
         else:
-            job_rows.finish(store, job.id, "completed", output=output, step="완료")
+            job_rows.finish(store, job.id, "completed", output=output, step="completed")
             self._log(job.id, "info", "완료")
 
     def _fail(self, job: JobInfo, reason: str) -> None:
-        job_rows.finish(self.ws.store, job.id, "failed", error=reason, step="실패")
+        job_rows.finish(self.ws.store, job.id, "failed", error=reason, step="failed")
         self._log(job.id, "error", f"실패: {reason}")
         for child in job_rows.children(self.ws.store, job.id):
             if not child.finished:
-                job_rows.finish(self.ws.store, child.id, "canceled", step="배치 중단")
+                job_rows.finish(self.ws.store, child.id, "canceled", step="batch_stopped")
 
     def _back_to_queue(self, job_id: str) -> None:
-        job_rows.requeue(self.ws.store, job_id, "재시작 대기")
+        job_rows.requeue(self.ws.store, job_id, "requeued")
         for child in job_rows.children(self.ws.store, job_id):
-            job_rows.requeue(self.ws.store, child.id, "재시작 대기")
+            job_rows.requeue(self.ws.store, child.id, "requeued")
         self._log(job_id, "warning", "서버 종료: 다음 시작 때 이어서 진행합니다")
 
     def _log(self, job_id: str, level: str, message: str) -> None:
@@ -233,7 +229,7 @@ class JobRunner:
                 )
             except Canceled:
                 if job_rows.cancel_requested(store, job.id):
-                    job_rows.finish(store, child.id, "canceled", step="취소됨")
+                    job_rows.finish(store, child.id, "canceled", step="canceled")
                 raise
             finally:
                 with self._lock:
@@ -241,8 +237,10 @@ class JobRunner:
             done += 1
             passed += bool(episode.passed)
             result = {"length": episode.length, "passed": episode.passed}
-            job_rows.finish(store, child.id, "completed", output=result, step="완료")
-            job_rows.update(store, job.id, progress=done / total, step=f"{number}화 완료")
+            job_rows.finish(store, child.id, "completed", output=result, step="episode_done")
+            job_rows.update(
+                store, job.id, progress=done / total, step="episode_done", step_episode=number
+            )
         return {"episodes": total, "passed": passed}
 
     def _reset_for_regeneration(self, run, number: int, child_id: str) -> None:
@@ -259,9 +257,10 @@ class JobRunner:
 
     def _progress_reporter(self, job_id: str, child_id: str, number: int, index: int, total: int):
         def report(step: str, fraction: float) -> None:
-            label = f"{number}화 {STEP_LABELS.get(step, step)}"
-            job_rows.update(self.ws.store, child_id, step=label, progress=fraction)
-            job_rows.update(self.ws.store, job_id, step=label, progress=(index + fraction) / total)
+            store = self.ws.store
+            job_rows.update(store, child_id, step=step, step_episode=number, progress=fraction)
+            job_rows.update(store, job_id, step=step, step_episode=number,
+                            progress=(index + fraction) / total)  # fmt: skip
 
         return report
 
@@ -298,7 +297,7 @@ class JobRunner:
 
         backend = self.ws.backend(job.input.get("backend"), job.input.get("model"))
         concept = job.input["concept"]
-        job_rows.update(self.ws.store, job.id, step="바이블 생성", progress=0.1)
+        job_rows.update(self.ws.store, job.id, step="bootstrap", progress=0.1)
         self._log(job.id, "info", f"바이블 생성: {concept['name']}")
         bible = self.with_outage_wait(job.id, lambda: bootstrap_bible(backend, concept))
         slug = self.ws.create_project(bible)

@@ -24,12 +24,6 @@ PROJECT_JOBS = ("batch", "outline", "revise", "rederive")
 JOB_TYPES = (*PROJECT_JOBS, "bootstrap")
 MAX_BATCH = 1000
 
-# Fallback per-call prompt sizes (characters) for the estimate, before a project has history:
-# measured with the offline writer on the sample bible (benchmarks/bench_pipeline.py).
-DEFAULT_PROMPT_CHARS = {
-    "outline": 5200, "draft": 9800, "style": 11500, "events": 9300, "summary": 8600,
-}  # fmt: skip
-
 
 def check_range(first: int, last: int) -> None:
     if first < 1 or last < 1:
@@ -195,55 +189,15 @@ def resolve(ws: Workspace, ref: str) -> JobInfo:
 
 
 def cancel(ws: Workspace, ref: str) -> JobInfo:
+    """Flag the job canceled. A queued job ends now; a running one stops at its next step
+    (the owner's monitor hands the flag to its runner). A running job whose heartbeat is
+    stale has no live runner, so it ends now too rather than being resumed."""
     job = resolve(ws, ref)
     if job.finished:
         raise BadInput(f"job {job.id} is already {job.status}")
     job_rows.request_cancel(ws.store, job.id)
-    runner = ws.runner
-    if runner is not None and job.id in runner.running_ids():
-        runner.cancel(job.id)  # stops at its next step or kills the running codex call
-    else:
-        # Nobody runs it here: it was queued (already canceled above) or orphaned by a dead
-        # owner; either way it ends now rather than being resumed.
-        for row in (job, *job_rows.children(ws.store, job.id)):
-            if row.status in ("running", "waiting"):
-                job_rows.finish(ws.store, row.id, "canceled", step="취소됨")
+    stale = {j.id for j in job_rows.orphans(ws.store, ws.settings.queue.heartbeat_stale_seconds)}
+    for row in (job, *job_rows.children(ws.store, job.id)):
+        if row.status in ("running", "waiting") and row.id in stale:
+            job_rows.finish(ws.store, row.id, "canceled", step="canceled")
     return job_rows.get(ws.store, job.id)
-
-
-def estimate_batch(
-    ws: Workspace, slug: str, first: int, last: int, *, with_editor=True, use_retry=True
-) -> dict:
-    """LLM calls and prompt characters a batch will likely need: this project's own history
-    (calls per episode by purpose) when it has some, else the pipeline's fixed shape."""
-    check_range(first, last)
-    pid = ws.project_id(slug)
-    history = ws.store.rows(
-        "SELECT purpose, count(*) AS calls, avg(prompt_chars) AS chars, "
-        "count(DISTINCT job_id) AS jobs FROM llm_calls WHERE project_id = ? AND ok "
-        "AND job_id IS NOT NULL GROUP BY purpose",
-        [pid],
-    )
-    done = ws.store.scalar(
-        "SELECT count(*) FROM episodes WHERE project_id = ? AND status <> 'draft'", [pid]
-    )
-    per_episode: dict[str, tuple[float, float]] = {}
-    for row in history:
-        if done and row["purpose"] in DEFAULT_PROMPT_CHARS:
-            per_episode[row["purpose"]] = (row["calls"] / done, row["chars"])
-    retries = ws.settings.generation.max_retries if use_retry else 0
-    shape = {"outline": 1.0, "draft": 1.0 + 0.1 * retries, "events": 1.0, "summary": 1.0}
-    if with_editor:
-        shape["style"] = 0.9
-    calls = chars = 0.0
-    for purpose, default_calls in shape.items():
-        n, size = per_episode.get(purpose, (default_calls, DEFAULT_PROMPT_CHARS[purpose]))
-        calls += n
-        chars += n * size
-    episodes = last - first + 1
-    return {
-        "episodes": episodes,
-        "calls": round(calls * episodes),
-        "prompt_chars": round(chars * episodes),
-        "from_history": bool(per_episode),
-    }

@@ -1,7 +1,8 @@
 """Thin huey task wrappers (DESIGN §1): each hands a job id to the owner's `JobRunner`.
 
-Tasks are registered per queue instance because the queue file belongs to one workspace. A
-process that only enqueues (no runner attached) registers them too, so it can serialize calls.
+Tasks are registered per queue instance because the queue file belongs to one workspace. The
+owner registers them with its runner; an instance that only enqueues registers them without
+one (huey needs the task to serialize a call), and its deliveries go to the owner's consumer.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ class Tasks:
     run_job: Any
 
 
-def register(huey: SqliteHuey) -> Tasks:
+def register(huey: SqliteHuey, runner=None) -> Tasks:
     @huey.task(name="run_job")
     def run_job(job_id: str) -> None:
-        runner = getattr(huey, "runner", None)
         if runner is not None:
             runner.run(job_id)
 
@@ -30,19 +30,13 @@ def register(huey: SqliteHuey) -> Tasks:
 
 def register_backup(huey: SqliteHuey, settings, make_backup) -> Any:
     """The weekly backup as a huey periodic task (DESIGN §8), on the settings' schedule.
-    Registered once per queue; a later owner of the same queue reuses it."""
-    existing = getattr(huey, "weekly_backup", None)
-    if existing is not None:
-        huey.make_backup = make_backup
-        return existing
-    huey.make_backup = make_backup
+    Registered on the owner's own queue instance, so each owner binds its own backup."""
     schedule = crontab(
         minute=str(settings.minute), hour=str(settings.hour), day_of_week=str(settings.day_of_week)
     )
 
     @huey.periodic_task(schedule, name="weekly_backup")
     def weekly_backup() -> None:
-        huey.make_backup()
+        make_backup()
 
-    huey.weekly_backup = weekly_backup
     return weekly_backup

@@ -2,7 +2,7 @@
 
 Started as `python -m novelcraft.jobs.worker --workspace DIR [--workers N]` in its own session, with
 its output in `worker.log` in the workspace. While it runs, other commands reach it through the
-queue file like any owner (`novelcraft jobs`, `job`, `cancel`).
+HTTP API it serves on loopback like any owner (`server.json`; `novelcraft jobs`, `job`, `cancel`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ OPEN_PATIENCE_SECONDS = 30.0
 
 
 def run(workspace: str, workers: int | None) -> int:
-    from novelcraft.jobs.owner import Owner
     from novelcraft.store import jobs as job_rows
     from novelcraft.workspace import Workspace
 
@@ -38,13 +37,10 @@ def run(workspace: str, workers: int | None) -> int:
             if time.monotonic() > deadline or stop.wait(0.5):
                 raise
     with ws:
-        owner = Owner(ws, workers).start()
-        try:
-            while not stop.wait(IDLE_CHECK_SECONDS):
-                if not job_rows.list_jobs(ws.store, statuses=ACTIVE, limit=1):
-                    break
-        finally:
-            owner.stop()
+        ws.serve(workers)
+        while not stop.wait(IDLE_CHECK_SECONDS):
+            if not job_rows.list_jobs(ws.store, statuses=ACTIVE, limit=1):
+                break
     return 0
 
 
@@ -53,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workspace", required=True)
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
+    from novelcraft.cli.serve_cmd import API_SWITCH_INTERVAL
+
+    sys.setswitchinterval(API_SWITCH_INTERVAL)  # a dedicated owner: see serve_cmd
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
         return run(args.workspace, args.workers)

@@ -38,7 +38,7 @@ WHERE {_PROJECT_FILTER.format(t="m")}
 ORDER BY p.slug, m.episode_number, m.id
 """
 
-# A call made for an episode knows its number (m009); older rows made by an episode job
+# A call made for an episode knows its number (m008); older rows made by an episode job
 # still find it through the job.
 _CALLS = f"""
 WITH c AS (

@@ -26,7 +26,7 @@ _SELECT = (
 )
 _UPDATABLE = {
     "status", "step", "progress", "error", "output", "attempt", "cancel_requested",
-    "started_at", "completed_at", "heartbeat_at", "project_id",
+    "started_at", "completed_at", "heartbeat_at", "project_id", "step_episode",
 }  # fmt: skip
 
 
@@ -53,7 +53,7 @@ def insert(
     episode_number: int | None = None,
     parent_id: str | None = None,
     input: dict | None = None,
-    step: str = "대기 중",
+    step: str = "queued",
 ) -> str:
     cur.execute(
         "INSERT INTO generation_jobs (id, project_id, episode_number, parent_id, job_type, "
@@ -161,6 +161,8 @@ def finish(
         fields["output"] = output
     if step is not None:
         fields["step"] = step
+        if step == "completed":  # a finished job is on no episode any more
+            fields["step_episode"] = None
     assignments = ", ".join(f"{name} = ?" for name in fields)
     values = [to_json(v) if name == "output" else v for name, v in fields.items()]
     with _writes:
@@ -181,7 +183,7 @@ def request_cancel(store: Store, job_id: str) -> None:
             )
             cur.execute(
                 f"UPDATE generation_jobs SET status = 'canceled', completed_at = now(), "
-                f"step = '취소됨' WHERE {column} = ? AND status = 'queued'",
+                f"step = 'canceled' WHERE {column} = ? AND status = 'queued'",
                 [job_id],
             )
 

@@ -254,10 +254,16 @@ def m006_one_metric_row_per_attempt(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("ALTER TABLE episode_metrics_m006 RENAME TO episode_metrics")
 
 
-def m009_llm_call_episode(cur: duckdb.DuckDBPyConnection) -> None:
+def m007_job_step_episode(cur: duckdb.DuckDBPyConnection) -> None:
+    """A job's step is machine data: a step key (`generation_jobs.step`) plus the episode it
+    is on; the Korean label is rendered from `novelcraft.labels`, never stored."""
+    cur.execute("ALTER TABLE generation_jobs ADD COLUMN step_episode INTEGER")
+
+
+def m008_llm_call_episode(cur: duckdb.DuckDBPyConnection) -> None:
     """Which episode an LLM call worked on, so cost and time add up per episode and season
-    (DESIGN §14) even for runs without a job (`demo`, an in-process `generate`). Numbered
-    after m006-m008, which other branches add."""
+    (DESIGN §14) even for runs without a job (`demo`, an in-process `generate`). (Another
+    branch may bring its own m008: renumber whichever merges second.)"""
     cur.execute("ALTER TABLE llm_calls ADD COLUMN episode_number INTEGER")
 
 
@@ -268,7 +274,8 @@ MIGRATIONS: list[Migration] = [
     m004_jobs_logs_and_llm_calls,
     m005_episode_pipeline_state,
     m006_one_metric_row_per_attempt,
-    m009_llm_call_episode,
+    m007_job_step_episode,
+    m008_llm_call_episode,
 ]
 
 

@@ -10,15 +10,29 @@ import os
 from pathlib import Path
 
 from novelcraft import bible as bible_io
-from novelcraft.errors import BadInput
+from novelcraft.errors import BadInput, NotFound
 from novelcraft.files import private_umask
 from novelcraft.frame_schema import check_kind
-from novelcraft.models import Bible, Episode, EpisodeEvent, EpisodeVersion, ProjectSummary
+from novelcraft.jobs import submit
+from novelcraft.models import (
+    Bible,
+    Character,
+    Episode,
+    EpisodeEvent,
+    EpisodeVersion,
+    JobInfo,
+    JobLog,
+    Outline,
+    ProjectInfo,
+    ProjectSummary,
+)
+from novelcraft.reports import GuardSummary
 from novelcraft.settings import Settings
 from novelcraft.slugs import is_valid_slug, slugify, unique_slug
 from novelcraft.store import Store, apply_migrations
 from novelcraft.store import episodes as episode_rows
 from novelcraft.store import projects as project_rows
+from novelcraft.workspace import author
 from novelcraft.workspace.lock import OwnerLock
 from novelcraft.workspace.paths import WorkspacePaths, read_server_file
 
@@ -37,8 +51,11 @@ class Workspace:
         self.store = store
         self._lock = lock
         self._tasks = None
-        # The JobRunner of this process's Owner while one runs (see novelcraft.jobs.owner).
-        self.runner = None
+        self._owner = None
+
+    # Clients branch on this only to decide who runs a job they follow (CLI `generate`):
+    # a local Workspace needs an Owner in this process, a remote one has its owner already.
+    is_local = True
 
     @classmethod
     def open(
@@ -65,7 +82,26 @@ class Workspace:
             raise
         return cls(paths, lock, store, settings)
 
+    def serve(self, workers: int | None = None, *, serve_api: bool = True):
+        """Run this workspace's jobs in this process (and, unless the caller mounts the API on
+        a server of its own, serve it on loopback) until `close()`. Returns the Owner."""
+        from novelcraft.jobs.owner import Owner
+
+        if self._owner is None:
+            self._owner = Owner(self, workers, serve_api=serve_api).start()
+        return self._owner
+
+    @property
+    def serving(self) -> bool:
+        return self._owner is not None
+
+    def stop_serving(self) -> None:
+        if self._owner is not None:
+            owner, self._owner = self._owner, None
+            owner.stop()
+
     def close(self) -> None:
+        self.stop_serving()
         if self._tasks is not None:
             self._tasks.huey.storage.close()
         self.store.close()
@@ -113,6 +149,30 @@ class Workspace:
         with self.store.transaction() as cur:
             project_rows.update_project_info(cur, pid, bible.project)
             project_rows.write_bible_children(cur, pid, bible)
+
+    def get_project(self, slug: str) -> ProjectSummary:
+        for project in self.list_projects():
+            if project.slug == slug:
+                return project
+        raise NotFound(f"no project {slug!r}")
+
+    def update_project(self, slug: str, info: ProjectInfo) -> ProjectSummary:
+        pid = self.project_id(slug)
+        with self.store.transaction() as cur:
+            project_rows.update_project_info(cur, pid, info)
+        return self.get_project(slug)
+
+    def list_characters(self, slug: str) -> list[Character]:
+        return project_rows.characters(self.store, self.project_id(slug))
+
+    def save_character(
+        self, slug: str, character: Character, *, name: str | None = None
+    ) -> Character:
+        """Add `character`, or replace the one called `name`."""
+        return author.save_character(self, slug, character, name)
+
+    def delete_character(self, slug: str, name: str) -> None:
+        author.delete_character(self, slug, name)
 
     def get_bible(self, slug: str) -> Bible:
         return project_rows.load_bible(self.store, slug)
@@ -164,6 +224,46 @@ class Workspace:
     def episode_events(self, slug: str, number: int) -> list[EpisodeEvent]:
         return episode_rows.events(self.store, self.get_episode(slug, number).id)
 
+    def last_episode_number(self, slug: str) -> int:
+        return author.last_episode_number(self, slug)
+
+    def episode_columns(self, slug: str, number: int) -> dict:
+        """The editor's JSON columns: style_metrics, context_sizes, pipeline."""
+        return author.episode_columns(self, slug, number)
+
+    def save_author_edit(
+        self, slug: str, number: int, content: str, *, expected_revision: int
+    ) -> Episode:
+        return author.save_author_edit(
+            self, slug, number, content, expected_revision=expected_revision
+        )
+
+    def save_outline(self, slug: str, number: int, outline: Outline) -> Episode:
+        return author.save_outline(self, slug, number, outline)
+
+    # --- quality ------------------------------------------------------------------------
+
+    def metrics_rows(self, slug: str, stage: str = "final") -> list[dict]:
+        """The latest measurement per episode at `stage` (the table charts read)."""
+        from novelcraft.reports import metrics_rows
+
+        if stage not in ("pass1", "final"):
+            raise BadInput(f"stage: must be pass1 or final (got {stage!r})")
+        return metrics_rows(self.store, self.project_id(slug), stage)
+
+    def metrics_by_episode(
+        self, slug: str, first: int = 1, last: int = author.LAST_EPISODE
+    ) -> dict[int, dict]:
+        return author.metrics_by_episode(self, slug, first, last)
+
+    def guard_summary(
+        self, slug: str, first: int | None = None, last: int | None = None
+    ) -> GuardSummary:
+        from novelcraft.reports import guard_summary
+
+        target = self.settings.generation.target_length
+        return guard_summary(self.store, self.project_id(slug), target, first, last)
+
     # --- generation ---------------------------------------------------------------------
 
     def backend(self, name: str | None = None, model: str | None = None):
@@ -203,40 +303,34 @@ class Workspace:
         return self._tasks
 
     def submit_batch(self, slug: str, first: int, last: int, **options) -> str:
-        from novelcraft.jobs import submit
-
         return submit.submit_batch(self, slug, first, last, **options)
 
-    def submit_episode(self, slug: str, number: int, *, regenerate: bool = False, **options) -> str:
-        from novelcraft.jobs import submit
+    def submit_batch_checked(self, slug: str, first: int, last: int, **options) -> tuple[str, bool]:
+        """The batch's job id and whether the range attached to a running batch."""
+        return submit.submit_batch_checked(self, slug, first, last, **options)
 
+    def submit_episode(self, slug: str, number: int, *, regenerate: bool = False, **options) -> str:
         return submit.submit_batch(
             self, slug, number, number, regenerate=regenerate, attach=False, **options
         )
 
     def submit_outline(self, slug: str, number: int, *, force: bool = False, **options) -> str:
-        from novelcraft.jobs import submit
-
         return submit.submit_project_job(self, "outline", slug, number, force=force, **options)
 
     def submit_revise(self, slug: str, number: int, instruction: str, **options) -> str:
-        from novelcraft.jobs import submit
-
         return submit.submit_project_job(
             self, "revise", slug, number, instruction=instruction, **options
         )
 
     def submit_rederive(self, slug: str, number: int, **options) -> str:
-        from novelcraft.jobs import submit
-
         return submit.submit_project_job(self, "rederive", slug, number, **options)
 
     def submit_bootstrap(self, concept: dict, **options) -> str:
-        from novelcraft.jobs import submit
-
         return submit.submit_bootstrap(self, concept, **options)
 
-    def list_jobs(self, slug: str | None = None, *, limit: int = 200, parent: str | None = None):
+    def list_jobs(
+        self, slug: str | None = None, *, limit: int | None = 200, parent: str | None = None
+    ) -> list[JobInfo]:
         from novelcraft.store import jobs as job_rows
 
         pid = self.project_id(slug) if slug else None
@@ -245,26 +339,22 @@ class Workspace:
             self.store, project_id=pid, parent_id=parent, limit=limit, newest_first=parent is None
         )
 
-    def get_job(self, ref: str):
-        from novelcraft.jobs import submit
-
+    def get_job(self, ref: str) -> JobInfo:
         return submit.resolve(self, ref)
 
-    def job_logs(self, ref: str, after_id: int = 0, *, last: int | None = None):
+    def job_logs(self, ref: str, after_id: int = 0, *, last: int | None = None) -> list[JobLog]:
         """A job's log after `after_id`; with `last`, only its newest `last` lines."""
         from novelcraft.store import jobs as job_rows
 
         return job_rows.logs(self.store, self.get_job(ref).id, after_id, last=last)
 
-    def cancel_job(self, ref: str):
-        from novelcraft.jobs import submit
-
+    def cancel_job(self, ref: str) -> JobInfo:
         return submit.cancel(self, ref)
 
     def estimate_batch(self, slug: str, first: int, last: int, **options) -> dict:
-        from novelcraft.jobs import submit
+        from novelcraft.jobs.estimate import estimate_batch
 
-        return submit.estimate_batch(self, slug, first, last, **options)
+        return estimate_batch(self, slug, first, last, **options)
 
     # --- analysis (DESIGN §14) -------------------------------------------------------------
 
@@ -288,3 +378,15 @@ class Workspace:
         from novelcraft.backup import write_backup
 
         return write_backup(self, Path(dest) if dest else self.paths.backups)
+
+    # --- archives -----------------------------------------------------------------------
+
+    def export_project(self, slug: str, fmt: str, target: Path | str) -> Path:
+        from novelcraft.export import export_project
+
+        return export_project(self, slug, fmt, Path(target))
+
+    def import_archive(self, source: Path | str, slug: str | None = None) -> str:
+        from novelcraft.export import import_archive
+
+        return import_archive(self, Path(source), slug)

@@ -1,0 +1,429 @@
+"""Every route of the HTTP API, declared once (DESIGN §10).
+
+An `Endpoint` names its method and path, its body and response types (which the OpenAPI
+document is generated from) and the Workspace call that answers it. Handlers run the call on
+an executor thread: nothing here runs on the server's event loop.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel
+
+import novelcraft
+from novelcraft.api import bodies
+from novelcraft.api.tables import frame_to_csv, frame_to_parquet
+from novelcraft.errors import BadInput, NotFound
+from novelcraft.models import (
+    Bible,
+    Character,
+    Episode,
+    EpisodeEvent,
+    EpisodeVersion,
+    JobInfo,
+    JobLog,
+    Outline,
+    ProjectInfo,
+    ProjectSummary,
+)
+from novelcraft.reports import GuardSummary
+
+FRAME_KINDS = ("metrics", "calls", "voice", "guard")
+EXPORT_FORMATS = ("zip", "md", "txt", "munpia")
+MAX_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file answer: bytes, their media type and a suggested file name."""
+
+    data: bytes
+    content_type: str
+    filename: str
+
+
+class Query:
+    """Query arguments, checked: a bad one is a 422 naming the argument."""
+
+    def __init__(self, values: dict[str, str]):
+        self.values = values
+
+    def text(self, name: str, default: str | None = None) -> str | None:
+        return self.values.get(name, default)
+
+    def choice(self, name: str, options: tuple[str, ...], default: str) -> str:
+        value = self.values.get(name, default)
+        if value not in options:
+            raise BadInput(f"{name}: must be one of {', '.join(options)} (got {value!r})")
+        return value
+
+    def integer(
+        self, name: str, default: int | None = None, *, low: int = 0, high: int = 2**31 - 1
+    ) -> int | None:
+        raw = self.values.get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise BadInput(f"{name}: must be an integer (got {raw!r})") from None
+        if not low <= value <= high:
+            raise BadInput(f"{name}: must be between {low} and {high} (got {value})")
+        return value
+
+    def flag(self, name: str, default: bool) -> bool:
+        raw = self.values.get(name)
+        if raw is None:
+            return default
+        if raw.lower() in ("1", "true", "yes"):
+            return True
+        if raw.lower() in ("0", "false", "no"):
+            return False
+        raise BadInput(f"{name}: must be true or false (got {raw!r})")
+
+
+@dataclass
+class Request:
+    ws: Any
+    path: dict[str, str]
+    query: Query
+    body: Any = None
+
+    @property
+    def slug(self) -> str:
+        return self.path["slug"]
+
+    @property
+    def number(self) -> int:
+        raw = self.path["n"]
+        if not raw.isdigit() or not 1 <= int(raw) <= bodies.MAX_EPISODE:
+            raise BadInput(f"n: episode number must be 1..{bodies.MAX_EPISODE} (got {raw!r})")
+        return int(raw)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    summary: str
+    call: Callable[[Request], Any]
+    body: type[BaseModel] | None = None
+    # "json" bodies are validated by `body`; "yaml" and "bytes" arrive as raw bytes.
+    body_kind: str = "json"
+    response: Any = None
+    status: int = 200
+    max_body: int = 2 * 1024 * 1024
+    query: tuple[str, ...] = field(default_factory=tuple)
+
+
+# --- calls --------------------------------------------------------------------------------
+
+
+def _health(r: Request) -> bodies.Health:
+    return bodies.Health(version=novelcraft.__version__, pid=os.getpid(),
+                         workspace=str(r.ws.paths.root))  # fmt: skip
+
+
+def _create_project(r: Request) -> bodies.SlugResult:
+    return bodies.SlugResult(slug=r.ws.create_project(_checked(r.body.bible), slug=r.body.slug))
+
+
+def _checked(bible: Bible) -> Bible:
+    problems = bible.problems()
+    if problems:
+        where, message = problems[0]
+        raise BadInput(f"bible.{'.'.join(str(p) for p in where)}: {message}")
+    return bible
+
+
+def _put_bible(r: Request) -> bodies.SlugResult:
+    from novelcraft.bible import decode_text, parse_bible
+
+    bible = parse_bible(decode_text(r.body, "bible.yaml"), "bible.yaml")
+    r.ws.replace_bible(r.slug, bible)
+    return bodies.SlugResult(slug=r.slug)
+
+
+def _bible_yaml(r: Request) -> Download:
+    text = r.ws.export_bible(r.slug)
+    return Download(text.encode(), "application/yaml; charset=utf-8", f"{r.slug}.bible.yaml")
+
+
+def _list_episodes(r: Request) -> list[Episode]:
+    offset = r.query.integer("offset", 0)
+    limit = r.query.integer("limit", None, low=1, high=MAX_LIMIT)
+    return r.ws.list_episodes(r.slug, offset=offset, limit=limit)
+
+
+def _create_episode(r: Request) -> Episode:
+    return r.ws.create_episode(r.slug, r.body.episode_number, title=r.body.title)
+
+
+def _save_episode(r: Request) -> Episode:
+    return r.ws.save_author_edit(
+        r.slug, r.number, r.body.content, expected_revision=r.body.revision
+    )
+
+
+def _delete_episode(r: Request) -> dict:
+    r.ws.delete_episode(r.slug, r.number)
+    return {"deleted": r.number}
+
+
+def _metrics(r: Request):
+    fmt = r.query.choice("format", ("json", "csv", "parquet"), "json")
+    rows = r.ws.metrics_rows(r.slug, r.query.choice("stage", ("pass1", "final"), "final"))
+    if fmt == "json":
+        return rows
+    if fmt == "csv":
+        from novelcraft.reports import metrics_csv
+
+        return Download(metrics_csv(rows).encode(), "text/csv; charset=utf-8",
+                        f"{r.slug}.metrics.csv")  # fmt: skip
+    frame = pd.DataFrame(
+        [dict(row, warnings=";".join(w["metric"] for w in row["warnings"])) for row in rows]
+    )
+    return Download(frame_to_parquet(frame), "application/vnd.apache.parquet",
+                    f"{r.slug}.metrics.parquet")  # fmt: skip
+
+
+def _latest_metrics(r: Request) -> dict:
+    first = r.query.integer("from", 1, low=1)
+    last = r.query.integer("to", 2**31 - 1, low=1)
+    return {str(k): v for k, v in r.ws.metrics_by_episode(r.slug, first, last).items()}
+
+
+def _guard_summary(r: Request):
+    first = r.query.integer("from", None, low=1)
+    last = r.query.integer("to", None, low=1)
+    summary = r.ws.guard_summary(r.slug, first, last)
+    if r.query.choice("format", ("json", "csv"), "json") == "csv":
+        from novelcraft.reports import guard_summary_csv
+
+        return Download(guard_summary_csv(summary).encode(), "text/csv; charset=utf-8",
+                        f"{r.slug}.guard_summary.csv")  # fmt: skip
+    return summary
+
+
+def _frame(r: Request) -> Download:
+    kind = r.path["kind"]
+    if kind not in FRAME_KINDS:
+        raise NotFound(f"no frame kind {kind!r} (known: {', '.join(FRAME_KINDS)})")
+    fmt = r.query.choice("format", ("parquet", "csv"), "parquet")
+    # The analysis engineer adds Workspace.frame; until both branches meet it may be absent.
+    if not hasattr(r.ws, "frame"):
+        raise NotFound("frames are not available in this version")
+    frame = r.ws.frame(kind, r.slug)
+    if fmt == "csv":
+        return Download(frame_to_csv(frame), "text/csv; charset=utf-8", f"{r.slug}.{kind}.csv")
+    return Download(frame_to_parquet(frame), "application/vnd.apache.parquet",
+                    f"{r.slug}.{kind}.parquet")  # fmt: skip
+
+
+def _estimate(r: Request) -> dict:
+    first = r.query.integer("from", None, low=1)
+    last = r.query.integer("to", None, low=1)
+    if first is None or last is None:
+        raise BadInput("from, to: both are required")
+    return r.ws.estimate_batch(
+        r.slug, first, last, with_editor=r.query.flag("with_editor", True),
+        use_retry=r.query.flag("use_retry", True),
+    )  # fmt: skip
+
+
+def _export(r: Request) -> Download:
+    fmt = r.query.choice("format", EXPORT_FORMATS, "zip")
+    with tempfile.TemporaryDirectory(prefix="novelcraft-export-") as tmp:
+        target = Path(tmp) / f"{r.slug}.{fmt if fmt != 'munpia' else 'txt'}"
+        r.ws.export_project(r.slug, fmt, target)
+        data = target.read_bytes()
+    kind = "application/zip" if fmt == "zip" else "text/plain; charset=utf-8"
+    return Download(data, kind, target.name)
+
+
+def _import_archive(r: Request) -> bodies.SlugResult:
+    slug = r.query.text("slug")
+    with tempfile.TemporaryDirectory(prefix="novelcraft-import-") as tmp:
+        source = Path(tmp) / "archive.zip"
+        source.write_bytes(r.body)
+        return bodies.SlugResult(slug=r.ws.import_archive(source, slug))
+
+
+def _backend(body: bodies.BackendChoice) -> dict:
+    return {"backend": body.backend, "model": body.model}
+
+
+def _accepted(job_id: str, attached: bool = False) -> bodies.JobAccepted:
+    return bodies.JobAccepted(job_id=job_id, attached=attached)
+
+
+def _gen_bootstrap(r: Request) -> bodies.JobAccepted:
+    b = r.body
+    concept = b.model_dump(exclude={"backend", "model", "banned_elements"})
+    concept["banned_list"] = b.banned_elements
+    return _accepted(r.ws.submit_bootstrap(concept, **_backend(b)))
+
+
+def _gen_outline(r: Request) -> bodies.JobAccepted:
+    b = r.body
+    return _accepted(r.ws.submit_outline(b.project, b.episode_number, force=b.force, **_backend(b)))
+
+
+def _gen_episode(r: Request) -> bodies.JobAccepted:
+    b = r.body
+    return _accepted(r.ws.submit_episode(
+        b.project, b.episode_number, regenerate=b.regenerate, with_editor=b.with_editor,
+        use_retry=b.use_retry, **_backend(b),
+    ))  # fmt: skip
+
+
+def _gen_revise(r: Request) -> bodies.JobAccepted:
+    b = r.body
+    return _accepted(r.ws.submit_revise(b.project, b.episode_number, b.instruction, **_backend(b)))
+
+
+def _gen_summary(r: Request) -> bodies.JobAccepted:
+    b = r.body
+    return _accepted(r.ws.submit_rederive(b.project, b.episode_number, **_backend(b)))
+
+
+def _gen_batch(r: Request) -> bodies.JobAccepted:
+    b = r.body
+    job_id, attached = r.ws.submit_batch_checked(
+        b.project, b.first, b.last, with_editor=b.with_editor, use_retry=b.use_retry,
+        regenerate=b.regenerate, **_backend(b),
+    )  # fmt: skip
+    return _accepted(job_id, attached)
+
+
+def _list_jobs(r: Request) -> list[JobInfo]:
+    limit = r.query.integer("limit", 200, low=1, high=MAX_LIMIT)
+    if "parent" in r.query.values:
+        return r.ws.list_jobs(parent=r.ws.get_job(r.query.text("parent")).id, limit=None)
+    return r.ws.list_jobs(r.query.text("project"), limit=limit)
+
+
+def _job_result(r: Request) -> bodies.JobResult:
+    job = r.ws.get_job(r.path["job_id"])
+    return bodies.JobResult(id=job.id, status=job.status, finished=job.finished,
+                            output=job.output, error=job.error)  # fmt: skip
+
+
+def _job_logs(r: Request) -> list[JobLog]:
+    after = r.query.integer("after", 0)
+    last = r.query.integer("last", None, low=1, high=MAX_LIMIT)
+    return r.ws.job_logs(r.path["job_id"], after, last=last)
+
+
+def _backup(r: Request) -> bodies.PathResult:
+    return bodies.PathResult(path=str(r.ws.backup(r.body.dest)))
+
+
+def _deleted(fn: Callable[[Request], None], key: str) -> Callable[[Request], dict]:
+    def call(r: Request) -> dict:
+        fn(r)
+        return {"deleted": r.path[key]}
+
+    return call
+
+
+P = "/api/projects/{slug}"
+E = P + "/episodes/{n}"
+
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("GET", "/api/health", "Liveness and version", _health, response=bodies.Health),
+    Endpoint("GET", "/api/openapi.json", "This document", lambda r: None, response=dict),
+    Endpoint("GET", "/api/projects", "Projects with episode counts",
+             lambda r: r.ws.list_projects(), response=list[ProjectSummary]),
+    Endpoint("POST", "/api/projects", "Create a project from a Story Bible", _create_project,
+             body=bodies.ProjectCreate, response=bodies.SlugResult, status=201),
+    Endpoint("GET", P, "One project", lambda r: r.ws.get_project(r.slug),
+             response=ProjectSummary),
+    Endpoint("PUT", P, "Update the project's information",
+             lambda r: r.ws.update_project(r.slug, r.body), body=ProjectInfo,
+             response=ProjectSummary),
+    Endpoint("DELETE", P, "Delete a project and everything in it",
+             _deleted(lambda r: r.ws.delete_project(r.slug), "slug"), response=dict),
+    Endpoint("GET", P + "/characters", "Characters",
+             lambda r: r.ws.list_characters(r.slug), response=list[Character]),
+    Endpoint("POST", P + "/characters", "Add a character",
+             lambda r: r.ws.save_character(r.slug, r.body), body=Character,
+             response=Character, status=201),
+    Endpoint("PUT", P + "/characters/{name}", "Replace a character",
+             lambda r: r.ws.save_character(r.slug, r.body, name=r.path["name"]),
+             body=Character, response=Character),
+    Endpoint("DELETE", P + "/characters/{name}", "Remove a character",
+             _deleted(lambda r: r.ws.delete_character(r.slug, r.path["name"]), "name"),
+             response=dict),
+    Endpoint("GET", P + "/bible", "The canonical Story Bible (YAML)", _bible_yaml),
+    Endpoint("PUT", P + "/bible", "Replace the Story Bible (YAML body)", _put_bible,
+             body_kind="yaml", response=bodies.SlugResult, max_body=1024 * 1024),
+    Endpoint("GET", P + "/episodes", "Episodes in order", _list_episodes,
+             response=list[Episode], query=("offset", "limit")),
+    Endpoint("POST", P + "/episodes", "Create an empty episode", _create_episode,
+             body=bodies.EpisodeCreate, response=Episode, status=201),
+    Endpoint("GET", P + "/last-episode", "The highest episode number",
+             lambda r: bodies.LastEpisode(episode_number=r.ws.last_episode_number(r.slug)),
+             response=bodies.LastEpisode),
+    Endpoint("GET", E, "One episode", lambda r: r.ws.get_episode(r.slug, r.number),
+             response=Episode),
+    Endpoint("PUT", E, "Save the author's text (stale revision: 409)", _save_episode,
+             body=bodies.EpisodeSave, response=Episode),
+    Endpoint("DELETE", E, "Delete an episode", _delete_episode, response=dict),
+    Endpoint("GET", E + "/versions", "Saved versions",
+             lambda r: r.ws.episode_versions(r.slug, r.number), response=list[EpisodeVersion]),
+    Endpoint("GET", E + "/events", "Extracted events",
+             lambda r: r.ws.episode_events(r.slug, r.number), response=list[EpisodeEvent]),
+    Endpoint("GET", E + "/columns", "Measurement, context sizes and pipeline state",
+             lambda r: r.ws.episode_columns(r.slug, r.number), response=dict),
+    Endpoint("PUT", E + "/outline", "Set the author's outline",
+             lambda r: r.ws.save_outline(r.slug, r.number, r.body), body=Outline,
+             response=Episode),
+    Endpoint("GET", P + "/metrics", "Latest metrics per episode (format=json|csv|parquet)",
+             _metrics, response=list[dict], query=("format", "stage")),
+    Endpoint("GET", P + "/metrics/latest", "Latest measurement per episode, any stage",
+             _latest_metrics, response=dict, query=("from", "to")),
+    Endpoint("GET", P + "/guard-summary", "Guard summary (format=json|csv)", _guard_summary,
+             response=GuardSummary, query=("from", "to", "format")),
+    Endpoint("GET", P + "/frames/{kind}", "Analysis frames (format=parquet|csv)", _frame,
+             query=("format",)),
+    Endpoint("GET", P + "/estimate", "Cost forecast of a batch", _estimate, response=dict,
+             query=("from", "to", "with_editor", "use_retry")),
+    Endpoint("GET", P + "/export", "Export (format=zip|md|txt|munpia)", _export,
+             query=("format",)),
+    Endpoint("POST", "/api/archives", "Import an export zip (body: the zip)", _import_archive,
+             body_kind="bytes", response=bodies.SlugResult, status=201,
+             max_body=64 * 1024 * 1024, query=("slug",)),
+    Endpoint("POST", "/api/generate/bootstrap", "Queue a bootstrap", _gen_bootstrap,
+             body=bodies.GenerateBootstrap, response=bodies.JobAccepted, status=202),
+    Endpoint("POST", "/api/generate/outline", "Queue an outline", _gen_outline,
+             body=bodies.GenerateOutline, response=bodies.JobAccepted, status=202),
+    Endpoint("POST", "/api/generate/episode", "Queue one episode", _gen_episode,
+             body=bodies.GenerateEpisode, response=bodies.JobAccepted, status=202),
+    Endpoint("POST", "/api/generate/revise", "Queue a revision", _gen_revise,
+             body=bodies.GenerateRevise, response=bodies.JobAccepted, status=202),
+    Endpoint("POST", "/api/generate/summary", "Queue re-deriving events and summary",
+             _gen_summary, body=bodies.GenerateSummary, response=bodies.JobAccepted,
+             status=202),
+    Endpoint("POST", "/api/generate/batch", "Queue a batch", _gen_batch,
+             body=bodies.GenerateBatch, response=bodies.JobAccepted, status=202),
+    Endpoint("GET", "/api/jobs", "Jobs, newest first (project=, parent=, limit=)", _list_jobs,
+             response=list[JobInfo], query=("project", "parent", "limit")),
+    Endpoint("GET", "/api/jobs/{job_id}", "One job (id or unique prefix)",
+             lambda r: r.ws.get_job(r.path["job_id"]), response=JobInfo),
+    Endpoint("DELETE", "/api/jobs/{job_id}", "Cancel a job",
+             lambda r: r.ws.cancel_job(r.path["job_id"]), response=JobInfo),
+    Endpoint("GET", "/api/jobs/{job_id}/result", "A job's result", _job_result,
+             response=bodies.JobResult),
+    Endpoint("GET", "/api/jobs/{job_id}/logs", "A job's log (after=, last=)", _job_logs,
+             response=list[JobLog], query=("after", "last")),
+    Endpoint("POST", "/api/backup", "Write a backup", _backup, body=bodies.BackupRequest,
+             response=bodies.PathResult, status=201),
+]  # fmt: skip
