@@ -102,13 +102,16 @@ def test_top_warnings_counts_warnings_and_episodes_by_stage():
     assert analysis.top_warnings(frame.iloc[[4]]).empty
 
 
-def _write_server_file(ws, pid: int, url: str = "http://localhost:5123/") -> None:
-    ws.paths.server.write_text(json.dumps({"pid": pid, "url": url, "token": "t"}))
+def _write_server_file(ws, pid: int, url: str = "http://localhost:5123/", kind="serve") -> None:
+    record = {"pid": pid, "url": url, "token": "t", "kind": kind}
+    ws.paths.server.write_text(json.dumps(record))
 
 
 def test_dashboard_url_only_from_this_process_server_file(workspace):
     assert workspace.dashboard_url() is None
     _write_server_file(workspace, pid=os.getpid() + 100_000)  # a pid that is not ours
+    assert workspace.dashboard_url() is None
+    _write_server_file(workspace, pid=os.getpid(), kind="api")  # an API without a dashboard
     assert workspace.dashboard_url() is None
     workspace.paths.server.write_text("{not json")
     assert workspace.dashboard_url() is None

@@ -34,7 +34,7 @@ from novelcraft.store import episodes as episode_rows
 from novelcraft.store import projects as project_rows
 from novelcraft.workspace import author
 from novelcraft.workspace.lock import OwnerLock
-from novelcraft.workspace.paths import WorkspacePaths, read_server_file
+from novelcraft.workspace.paths import WorkspacePaths
 
 DEFAULT_WORKSPACE = "novelcraft-workspace"
 
@@ -368,9 +368,13 @@ class Workspace:
         return frames.frame(self.store, kind, pid)
 
     def dashboard_url(self) -> str | None:
-        """The dashboard of the server this process runs for the workspace, if any."""
-        record = read_server_file(self.paths.server)
-        return record["url"] if record and record.get("pid") == os.getpid() else None
+        """The dashboard this process serves for the workspace (`novelcraft serve`), if any."""
+        from novelcraft.api.record import read_record
+
+        record = read_record(self.paths)
+        if record is None or record.pid != os.getpid() or record.kind != "serve":
+            return None
+        return record.url
 
     # --- backups ------------------------------------------------------------------------
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from novelcraft.errors import BadInput
 from novelcraft.files import PRIVATE_DIR_MODE, make_private, private_umask, write_file_atomically
@@ -89,15 +87,3 @@ class WorkspacePaths:
 
     def load_settings(self) -> Settings:
         return load_settings(self.settings)
-
-
-def read_server_file(path: Path) -> dict[str, Any] | None:
-    """A running owner's `server.json` (pid, url, token), or None when absent or unreadable;
-    a file that is not a small JSON object is treated as absent."""
-    try:
-        if path.stat().st_size > 64 * 1024:
-            return None
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return record if isinstance(record, dict) and isinstance(record.get("url"), str) else None
