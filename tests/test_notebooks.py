@@ -1,5 +1,6 @@
-"""The analyst's notebooks (DESIGN §14) run top to bottom on a small demo workspace and draw
-their charts; in git they carry no outputs."""
+"""The analyst's notebooks (DESIGN §14) run top to bottom on a small demo workspace while
+`novelcraft serve` owns it (and once on a workspace the notebook opens itself), draw their
+charts, and carry no outputs in git."""
 
 from __future__ import annotations
 
