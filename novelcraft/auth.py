@@ -130,8 +130,8 @@ def load_users(path: Path | str) -> Users:
         raise BadInput(f"{path}: too large for a users file")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{path}: not a users file ({exc})") from None
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise BadInput(f"{path}: not a users file ({type(exc).__name__})") from None
     if not isinstance(data, dict) or data.get("format") != USERS_FORMAT:
         raise BadInput(
             f"{path}: not a NovelCraft users file (format {USERS_FORMAT}); plain-text password "
@@ -190,3 +190,20 @@ def cookie_secret(paths) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(secret + "\n")
     return secret
+
+
+# Panel signs the `user` cookie for `config.oauth_expiry` days (default 1).
+SESSION_MAX_AGE_DAYS = 1
+
+
+def session_user(paths, signed_cookie: str | None) -> str | None:
+    """The user name in the dashboard's signed `user` cookie, or None when it is missing,
+    forged, signed for another workspace or expired (for the HTTP API's cookie auth)."""
+    if not signed_cookie:
+        return None
+    from tornado.web import decode_signed_value
+
+    value = decode_signed_value(
+        cookie_secret(paths), "user", signed_cookie.strip('"'), max_age_days=SESSION_MAX_AGE_DAYS
+    )
+    return value.decode("utf-8") if value else None

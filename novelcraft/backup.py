@@ -28,6 +28,7 @@ import duckdb
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from novelcraft import __version__
+from novelcraft.bible import shown
 from novelcraft.errors import BadInput, NotFound, OperationFailed
 from novelcraft.files import make_private
 from novelcraft.prompts import TEMPLATES
@@ -173,6 +174,8 @@ def read_manifest(source: Path) -> BackupManifest:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadInput(f"{path}: unreadable manifest ({exc})") from None
+    except RecursionError:
+        raise BadInput(f"{path}: unreadable manifest (nested too deeply)") from None
     if not isinstance(raw, dict) or raw.get("format") != BACKUP_FORMAT:
         raise BadInput(f"{path}: format is not {BACKUP_FORMAT}")
     try:
@@ -189,10 +192,14 @@ def read_manifest(source: Path) -> BackupManifest:
     for found in sorted(source.rglob("*")):
         rel = str(found.relative_to(source))
         if found.is_symlink():
-            raise BadInput(f"{source}: {rel} is a symbolic link; a backup holds only files")
+            raise BadInput(
+                f"{source}: {shown(rel, 100)} is a symbolic link; a backup holds only files"
+            )
         if found.is_file() and rel != MANIFEST:
             if rel not in manifest.files:
-                raise BadInput(f"{source}: {rel} is not listed in the manifest; refusing")
+                raise BadInput(
+                    f"{source}: {shown(rel, 100)} is not listed in the manifest; refusing"
+                )
             present.add(rel)
     for rel, digest in manifest.files.items():
         if rel not in present:

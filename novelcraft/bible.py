@@ -8,6 +8,7 @@ fields omitted, one trailing newline. For a canonical file F, export(import(F)) 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,26 @@ _OPENS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSES = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
+_PLAIN_KEY = re.compile(r"^[\w-]{1,60}$")
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value from someone else's file, safe to put in a one-line message: short, and quoted
+    when it holds anything but letters, digits, `_` and `-` (a newline, say)."""
+    text = value if isinstance(value, str) else repr(value)
+    if _PLAIN_KEY.match(text):
+        return text
+    cut = repr(text[:limit])
+    return cut + ("…" if len(text) > limit else "")
+
+
 def format_path(path: Path_) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{shown(part)}" if out else shown(part)
     return out or "(root)"
 
 
@@ -128,7 +145,7 @@ def _pydantic_message(err: dict) -> str:
         return "required field is missing"
     msg = err["msg"].removeprefix("Value error, ")
     if "input" in err and kind not in ("model_type", "dict_type"):
-        msg += f" (got {err['input']!r})"
+        msg += f" (got {shown(err['input'])})"
     return msg
 
 

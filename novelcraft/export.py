@@ -11,6 +11,7 @@ import io
 import json
 import zipfile
 import zlib
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,10 @@ from novelcraft.archive_rows import (
     ArchiveRow,
     stored_columns,
 )
-from novelcraft.bible import MAX_BIBLE_BYTES, decode_text, parse_bible
+from novelcraft.bible import MAX_BIBLE_BYTES, decode_text, parse_bible, shown
 from novelcraft.errors import BadInput, NotFound, OperationFailed
 from novelcraft.files import write_file_atomically
+from novelcraft.models import Bible
 from novelcraft.reports import guard_summary, guard_summary_csv, metrics_csv, metrics_rows
 from novelcraft.slugs import is_valid_slug, unique_slug
 from novelcraft.store import projects as project_rows
@@ -191,7 +193,7 @@ class _Members:
 
 def _problem(exc: ValidationError) -> str:
     err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"]) or "(row)"
+    field = ".".join(shown(p) for p in err["loc"]) or "(row)"
     if err["type"] == "extra_forbidden":
         return f"{field}: unknown column"
     if err["type"] == "missing":
@@ -214,6 +216,8 @@ def _read_rows(members: _Members, table: str) -> list[ArchiveRow]:
             raw = json.loads(line)
         except ValueError as exc:
             raise BadInput(f"{where}: not a JSON line ({exc})") from None
+        except RecursionError:
+            raise BadInput(f"{where}: nested too deeply for an archive row") from None
         if not isinstance(raw, dict):
             raise BadInput(f"{where}: a row must be a JSON object, not {type(raw).__name__}")
         try:
@@ -298,12 +302,28 @@ def _insert(cur, row: ArchiveRow, returning: bool = False, **links: Any) -> int 
     return cur.fetchone()[0] if returning else None
 
 
-def import_archive(ws, path: Path, slug: str | None = None) -> str:
-    """Recreate the archived project (all in one transaction); return its slug."""
+@dataclass(frozen=True)
+class LoadedArchive:
+    """An archive read and validated in full, before any workspace is touched."""
+
+    path: Path
+    manifest: ArchiveManifest
+    bible: Bible
+    tables: dict[str, list[ArchiveRow]]
+
+
+def load_archive(path: Path | str) -> LoadedArchive:
     path = Path(path)
     manifest, bible_text, tables = _read_archive(path)
     bible = parse_bible(bible_text, f"{path}:bible.yaml")
     _check_links(path, tables)
+    return LoadedArchive(path, manifest, bible, tables)
+
+
+def import_archive(ws, source: Path | str | LoadedArchive, slug: str | None = None) -> str:
+    """Recreate the archived project (all in one transaction); return its slug."""
+    loaded = source if isinstance(source, LoadedArchive) else load_archive(source)
+    path, manifest, bible, tables = loaded.path, loaded.manifest, loaded.bible, loaded.tables
     taken = project_rows.slugs(ws.store)
     if slug is not None:
         if not is_valid_slug(slug):

@@ -173,6 +173,8 @@ def parse_outline(text: str, source: str) -> Outline:
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
         raise BadInput(f"{source}:{line}: invalid JSON: {getattr(exc, 'msg', exc)}") from None
+    except RecursionError:
+        raise BadInput(f"{source}:1: invalid JSON: nested too deeply for an outline") from None
     try:
         return Outline.model_validate(data)
     except ValidationError as exc:

@@ -157,7 +157,7 @@ def load_settings(path: Path) -> Settings:
         if err["type"] == "extra_forbidden":
             message = "unknown key"
         elif "input" in err and err["type"] not in ("model_type", "dict_type", "value_error"):
-            message += f" (got {err['input']!r})"
+            message += f" (got {str(repr(err['input']))[:80]})"
         raise BadInput(f"{path}:{key_line(text, loc)}: {'.'.join(loc)}: {message}") from None
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from novelcraft import export
 from novelcraft.archive_rows import ROW_MODELS, stored_columns
 from novelcraft.errors import BadInput
+from novelcraft.slugs import is_valid_slug
 from novelcraft.workspace import Workspace
 
 
@@ -124,8 +125,7 @@ def test_a_crafted_column_name_runs_nothing(archive_bytes, tmp_path, cli, table)
     assert f"data/{table}.jsonl:1:" in result.err and "unknown column" in result.err
     assert len(result.err.strip().splitlines()) == 1
     assert not canary.exists()
-    with Workspace.open(tmp_path / "ws") as ws:
-        assert ws.list_projects() == [], "nothing half imported"
+    assert not (tmp_path / "ws").exists(), "a refused archive creates no workspace"
 
 
 def test_a_crafted_value_is_stored_as_text(archive_bytes, tmp_path, workspace):
@@ -144,6 +144,8 @@ def test_a_crafted_value_is_stored_as_text(archive_bytes, tmp_path, workspace):
     [
         ("data__episodes_dot_jsonl", '{"episode_number": 1}\n{not json', "data/episodes.jsonl:2:"),
         ("data__episodes_dot_jsonl", "[1, 2]", "data/episodes.jsonl:1: a row must be"),
+        ("data__episodes_dot_jsonl", "[" * 100_000, "data/episodes.jsonl:1: nested too deeply"),
+        ("manifest_dot_json", "[" * 100_000, "manifest.json"),
         ("data__episodes_dot_jsonl", '{"episode_number": "하나"}', "episode_number"),
         ("data__episodes_dot_jsonl", '{"episode_number": 99999999999}', "episode_number"),
         ("data__episodes_dot_jsonl", '{"episode_number": 1, "outline": "{nope"}', "outline"),
@@ -226,6 +228,7 @@ column_names = st.one_of(
     st.sampled_from(sorted({c for m in ROW_MODELS.values() for c in m.columns()})),
     st.text(max_size=40),
     st.just("x); COPY (SELECT 1) TO 'canary.csv'; --"),
+    st.just("two\nlines"),
 )
 
 
@@ -266,3 +269,24 @@ def test_arbitrary_rows_never_execute_or_crash(
     assert not (tmp_path / "canary.csv").exists()
     # ru_maxrss is in KiB: a handful of small rows may not cost 100 MB.
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before < 100_000
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(manifest=st.dictionaries(st.sampled_from(["format", "slug", "novelcraft_version", "x"]),
+                                json_values, max_size=4))  # fmt: skip
+def test_arbitrary_manifests_never_crash(archive_bytes, target_ws, tmp_path, manifest):
+    manifest.setdefault("format", "novelcraft-archive/1")
+    path = tmp_path / "fuzz-manifest.zip"
+    path.write_bytes(_rewrite(archive_bytes, manifest_dot_json=json.dumps(manifest)))
+    before = {p.slug for p in target_ws.list_projects()}
+    try:
+        slug = export.import_archive(target_ws, path)
+    except BadInput as exc:
+        assert "\n" not in str(exc)
+        assert {p.slug for p in target_ws.list_projects()} == before
+    else:
+        assert slug not in before and is_valid_slug(slug)

@@ -101,6 +101,13 @@ def test_anchors_and_aliases_in_a_real_bible_name_their_line(snippet, line, expe
     assert str(caught.value).startswith(f"b.yaml:{line}: YAML {expected}")
 
 
+def test_a_hostile_key_is_quoted_on_one_line():
+    text = 'format: novelcraft-bible/1\nproject:\n  name: a\n  ? "x\\ny"\n  : 1\n'
+    with pytest.raises(BadInput) as caught:
+        parse_bible(text, "b.yaml")
+    assert str(caught.value) == "b.yaml:4: project.'x\\ny': unknown key"
+
+
 def test_a_bible_within_the_depth_limit_still_loads(sample_bible_text):
     assert parse_bible(sample_bible_text, "sample.yaml").project.name
 

@@ -248,3 +248,9 @@ def test_a_backup_carries_only_files_a_restore_accepts(ws_dir, tmp_path, cli, sa
     assert result.code == 0, result.err
     restored = tmp_path / "target" / "prompts" / "episode.jinja2"
     assert restored.read_text(encoding="utf-8") == "{{ episode_number }}화"
+
+
+def test_a_deeply_nested_manifest_is_one_line(backup_dir, tmp_path, cli):
+    (backup_dir / "manifest.json").write_text("[" * 100_000, encoding="utf-8")
+    result = _restore(cli, tmp_path, backup_dir)
+    assert result.code == 2 and "unreadable manifest" in result.err

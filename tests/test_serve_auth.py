@@ -5,19 +5,16 @@ the workspace's own 0600 secret."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import stat
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
+from auth_helpers import Served
 from tornado.web import decode_signed_value
 
-from novelcraft.auth import Users, cookie_secret, load_users
-from novelcraft.dashboards.server import free_port
+from novelcraft.auth import Users, cookie_secret, load_users, session_user
 from novelcraft.errors import BadInput
 from novelcraft.workspace import WorkspacePaths
 
@@ -37,48 +34,6 @@ def users_file(tmp_path_factory):
         )  # fmt: skip
         assert made.returncode == 0, made.stderr
     return path
-
-
-class Served:
-    def __init__(self, root, *auth_args):
-        self.root = root
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, NOVELCRAFT_HOME=str(root))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "novelcraft", "--workspace", str(root), "serve",
-             "--host", "127.0.0.1", "--port", str(self.port), "--no-browser", "--workers", "1",
-             *map(str, auth_args)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
-        )  # fmt: skip
-        deadline = time.monotonic() + 90
-        server_file = root / "server.json"
-        while True:
-            if server_file.exists():
-                with_pid = json.loads(server_file.read_text(encoding="utf-8"))
-                if with_pid["pid"] == self.proc.pid:
-                    break
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.proc.stderr.read()}")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("server did not start in 90 s")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.communicate(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.communicate()
-
-    def login(self, user: str, password: str) -> httpx.Client:
-        client = httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
-        client.get("/login")
-        client.post("/login", data={"username": user, "password": password})
-        return client
 
 
 def _logged_in(client: httpx.Client) -> bool:
@@ -115,6 +70,10 @@ def test_each_user_logs_in_with_their_own_password(served_with_file, user, passw
     secret = cookie_secret(WorkspacePaths(served_with_file.root))
     signed = client.cookies.get("user").strip('"')
     assert decode_signed_value(secret, "user", signed) == user.encode()
+    paths = WorkspacePaths(served_with_file.root)
+    assert session_user(paths, client.cookies.get("user")) == user
+    forged = signed.replace(signed.split("|")[-1], "0" * 64)
+    assert session_user(paths, forged) is None and session_user(paths, None) is None
 
 
 @pytest.mark.parametrize(

@@ -57,3 +57,20 @@ def test_a_too_deep_yaml(cli, tmp_path):
     path = tmp_path / "deep.yaml"
     path.write_text("[" * 20_000 + "]" * 20_000, encoding="utf-8")
     _one_line_exit_2(cli("--workspace", tmp_path / "ws", "bible", "import", path), f"{path}:1:")
+
+
+def test_deeply_nested_or_huge_json_files_are_one_line(cli, project, tmp_path):
+    ws, slug = project
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000, encoding="utf-8")
+    _one_line_exit_2(cli("--workspace", ws, "outline", slug, "1", "--set", deep), str(deep))
+    huge = tmp_path / "huge.json"
+    huge.write_bytes(b" " * (2 * 1024 * 1024))
+    _one_line_exit_2(
+        cli("--workspace", ws, "outline", slug, "1", "--set", huge), "too large for an outline"
+    )
+    users = tmp_path / "users.json"
+    users.write_text("[" * 100_000, encoding="utf-8")
+    _one_line_exit_2(
+        cli("--workspace", ws, "serve", "--no-browser", "--basic-auth-file", users), str(users)
+    )

@@ -12,6 +12,9 @@ from novelcraft.cli.common import open_workspace
 from novelcraft.cli.follow import follow, require_success
 from novelcraft.cli.output import print_json, print_table
 
+# An outline is a few kilobytes of JSON; a file far larger is not one.
+MAX_OUTLINE_BYTES = 1024 * 1024
+
 
 def _backend(app: AppContext) -> dict:
     return {"backend": app.backend, "model": app.model}
@@ -64,6 +67,8 @@ def outline(app: AppContext, slug: str, episode: int, force: bool, set_file, as_
     if set_file is not None:
         if not set_file.is_file():
             raise NotFound(f"{set_file}: no such file")
+        if set_file.stat().st_size > MAX_OUTLINE_BYTES:
+            raise BadInput(f"{set_file}: too large for an outline")
         edited = parse_outline(decode_text(set_file.read_bytes(), str(set_file)), str(set_file))
     with open_workspace(app) as ws:
         if edited is not None:

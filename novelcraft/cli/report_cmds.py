@@ -84,6 +84,9 @@ def export(app: AppContext, slug: str, fmt: str, output: Path):
 @pass_app
 def import_archive_cmd(app: AppContext, archive: Path, slug: str | None):
     """Recreate a project from an `export --format zip` archive; prints its slug."""
+    from novelcraft.export import load_archive
+
+    load_archive(archive)  # a bad archive touches (or creates) no workspace
     with open_workspace(app, create=True) as ws:
         click.echo(ws.import_archive(archive, slug))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,10 +73,13 @@ class WorkspacePaths:
     def make_private(self) -> None:
         """Owner-only modes on the folder and everything we keep in it (DESIGN §3): a
         workspace made by an older version, or files another tool created, are fixed here."""
-        os.chmod(self.root, PRIVATE_DIR_MODE)
+        # A file someone else owns cannot be chmodded by us; that is no reason to refuse to open.
+        with contextlib.suppress(PermissionError):
+            os.chmod(self.root, PRIVATE_DIR_MODE)
         for path in self.private_files():
             if path.exists() and not path.is_symlink():
-                make_private(path)
+                with contextlib.suppress(PermissionError):
+                    make_private(path)
 
     def private_files(self) -> list[Path]:
         db, queue = self.database, self.queue
