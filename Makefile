@@ -7,7 +7,7 @@ DEMO_WS ?= demo-workspace
 # Two seasons of the sample bible (season 1 is episodes 1-50).
 DEMO_EPISODES ?= 60
 
-.PHONY: demo test lint bench clean browser java
+.PHONY: demo test lint bench clean browser java notebooks
 
 # pip prints each package as it goes (a fresh install takes a minute or two). setuptools'
 # "Editable installation." notice is informational only (it warns about the editable mode).
@@ -25,6 +25,20 @@ $(STAMP): pyproject.toml
 # then serves the dashboard on http://localhost:5006 (Ctrl-C stops).
 demo: $(STAMP)
 	$(VENV)/bin/novelcraft --workspace $(DEMO_WS) demo --episodes $(DEMO_EPISODES)
+
+# JupyterLab on notebooks/ (the optional [notebooks] extra, so `make test` stays lean). The
+# notebooks read $NOVELCRAFT_HOME, else the demo workspace, built here when missing.
+NB_STAMP := $(VENV)/.notebooks-stamp
+$(NB_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,notebooks]'
+	touch $(NB_STAMP)
+
+notebooks: $(NB_STAMP)
+	@if [ -z "$$NOVELCRAFT_HOME" ] && [ ! -d $(DEMO_WS) ]; then \
+		$(VENV)/bin/novelcraft --workspace $(DEMO_WS) demo --no-serve; \
+	fi
+	NOVELCRAFT_HOME="$${NOVELCRAFT_HOME:-$(CURDIR)/$(DEMO_WS)}" \
+		$(VENV)/bin/jupyter lab --ip 127.0.0.1 --notebook-dir notebooks
 
 test: $(STAMP) browser java
 	$(PY) -m pytest -q

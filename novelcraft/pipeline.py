@@ -66,7 +66,10 @@ class Run:
     def settings(self):
         return self.ws.settings
 
-    def call(self, prompt: str, purpose: str, answer=None) -> CallResult:
+    def call(
+        self, prompt: str, purpose: str, answer=None, *, episode: int | None = None
+    ) -> CallResult:
+        """One LLM task for episode `episode`; every attempt is logged in `llm_calls`."""
         self.check_stop()
         try:
             return call_llm(
@@ -75,7 +78,7 @@ class Run:
                 purpose=purpose,
                 answer_model=answer,
                 record=lambda r: gen.record_call(
-                    self.ws.store, r, job_id=self.job_id, pid=self.pid
+                    self.ws.store, r, job_id=self.job_id, pid=self.pid, episode=episode
                 ),
                 should_stop=self.should_stop,
             )
@@ -157,7 +160,7 @@ def plan_outline(run: Run, number: int, *, force: bool = False) -> Outline:
             target_length=run.settings.generation.target_length,
             feedback=feedback,
         )
-        outline = run.call(prompt, "outline", Outline).parsed
+        outline = run.call(prompt, "outline", Outline, episode=number).parsed
         check_outline(outline, run.bible)
         # Repeated function (DESIGN §13): warned like a guard failure, retried when configured.
         repeat = ledger_steps.repetition_warning(
@@ -261,7 +264,7 @@ def _draft(run: Run, number: int, episode_id: int, outline: Outline, state: dict
             feedback=feedback,
         )
         sizes = context.measure(prompt)
-        text = run.call(prompt, "draft").text
+        text = run.call(prompt, "draft", episode=number).text
         run.step("guard", number)
         m = run.measure(text)
         gen.record_metrics(run.ws.store, run.pid, episode_id, number, "pass1", attempt, m)
@@ -310,7 +313,7 @@ def _edit(run: Run, number: int, episode_id: int, state: dict) -> None:
             warnings=_warnings_for_prompt(first),
             voices=voice_profiles(run.bible.characters, 4000),
         )
-        edited = run.call(prompt, "style").text
+        edited = run.call(prompt, "style", episode=number).text
         after = run.measure(edited)
         change = abs(after.length - first.length) / max(first.length, 1)
         if first.passed and not after.passed:
@@ -343,7 +346,7 @@ def _events(run: Run, number: int, episode_id: int, state: dict) -> None:
         characters=[c.name for c in run.bible.characters],
         open_foreshadows=foreshadows,
     )
-    answer: EventsAnswer = run.call(prompt, "events", EventsAnswer).parsed
+    answer: EventsAnswer = run.call(prompt, "events", EventsAnswer, episode=number).parsed
     known = {f["id"] for f in foreshadows}
     resolved = [i for i in answer.resolved_foreshadows if i in known]
     events = ledger_steps.events_with_due(answer.events, number, run.bible, run.settings)
@@ -358,7 +361,7 @@ def _summary(
     run.step("summary", number)
     content = run.ws.get_episode(run.slug, number).content
     prompt = run.render("summary", episode_number=number, content=content)
-    summary = run.call(prompt, "summary").text.strip()[:SUMMARY_LIMIT]
+    summary = run.call(prompt, "summary", episode=number).text.strip()[:SUMMARY_LIMIT]
     state["step"] = "summary"
     columns = {"status": status} if status else {}
     gen.save_state(run.ws.store, episode_id, state, summary=summary, context_stale=False, **columns)
@@ -415,7 +418,7 @@ def revise_episode(run: Run, number: int, instruction: str) -> Episode:
         min_length=run.settings.generation.min_length,
         max_length=run.settings.generation.max_length,
     )
-    text = run.call(prompt, "revise").text
+    text = run.call(prompt, "revise", episode=number).text
     m = run.measure(text)
     state = gen.pipeline_state(run.ws.store, episode.id)
     gen.save_text(

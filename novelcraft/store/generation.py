@@ -148,14 +148,17 @@ def mark_later_stale(store: Store, pid: int, number: int) -> int:
     )
 
 
-def record_call(store: Store, record, *, job_id: str | None, pid: int | None) -> None:
+def record_call(
+    store: Store, record, *, job_id: str | None, pid: int | None, episode: int | None = None
+) -> None:
     store.execute(
-        "INSERT INTO llm_calls (job_id, project_id, backend, model, purpose, prompt_chars, "
-        "output_chars, prompt_tokens, output_tokens, duration_ms, ok, error) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO llm_calls (job_id, project_id, episode_number, backend, model, purpose, "
+        "prompt_chars, output_chars, prompt_tokens, output_tokens, duration_ms, ok, error) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             job_id,
             pid,
+            episode,
             record.backend,
             record.model,
             record.purpose,

@@ -290,6 +290,12 @@ def m008_canon_ledger(cur: duckdb.DuckDBPyConnection) -> None:
         )""")
 
 
+def m009_llm_call_episode(cur: duckdb.DuckDBPyConnection) -> None:
+    """Which episode an LLM call worked on, so cost and time add up per episode and season
+    (DESIGN §14) even for runs without a job (`demo`, an in-process `generate`)."""
+    cur.execute("ALTER TABLE llm_calls ADD COLUMN episode_number INTEGER")
+
+
 MIGRATIONS: list[Migration] = [
     m001_core,
     m002_episode_revision_and_context,
@@ -299,6 +305,7 @@ MIGRATIONS: list[Migration] = [
     m006_one_metric_row_per_attempt,
     m007_job_step_episode,
     m008_canon_ledger,
+    m009_llm_call_episode,
 ]
 
 

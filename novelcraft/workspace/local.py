@@ -12,6 +12,7 @@ from pathlib import Path
 from novelcraft import bible as bible_io
 from novelcraft.errors import BadInput, NotFound
 from novelcraft.files import private_umask
+from novelcraft.frame_schema import check_kind
 from novelcraft.jobs import submit
 from novelcraft.models import (
     Bible,
@@ -433,6 +434,26 @@ class Workspace:
         if season is not None and not out:
             raise BadInput(f"project {slug!r} has no season {season}")
         return out
+
+    # --- analysis (DESIGN §14) -------------------------------------------------------------
+
+    def frame(self, kind: str, project: str | None = None):
+        """A pandas DataFrame of kind metrics | calls | voice | guard (columns in
+        `novelcraft.frame_schema`), for project `project` or every project."""
+        from novelcraft.store import frames
+
+        check_kind(kind)
+        pid = self.project_id(project) if project is not None else None
+        return frames.frame(self.store, kind, pid)
+
+    def dashboard_url(self) -> str | None:
+        """The dashboard this process serves for the workspace (`novelcraft serve`), if any."""
+        from novelcraft.api.record import read_record
+
+        record = read_record(self.paths)
+        if record is None or record.pid != os.getpid() or record.kind != "serve":
+            return None
+        return record.url
 
     # --- backups ------------------------------------------------------------------------
 

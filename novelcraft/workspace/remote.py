@@ -281,13 +281,40 @@ class RemoteWorkspace:
         return self._json(list[VoiceDistinctiveness], "GET", path, params=params)
 
     def frame(self, kind: str, project: str | None = None):
-        """An analysis DataFrame (see novelcraft.analysis), fetched as Parquet."""
-        from novelcraft.api.tables import parquet_to_frame
+        """An analysis DataFrame (see novelcraft.analysis), fetched as Parquet and given the
+        local frame's dtypes; without a project, every project's rows one after another."""
+        import pandas as pd
 
+        from novelcraft.api.tables import parquet_to_frame
+        from novelcraft.frame_schema import check_kind, conform
+
+        check_kind(kind)
         if project is None:
-            raise BadInput("project: the remote frame needs a project slug")
+            parts = [self.frame(kind, p.slug) for p in self.list_projects()]
+            return (
+                conform(pd.concat(parts, ignore_index=True), kind) if parts else self._empty(kind)
+            )
         path = f"{self._project(project)}/frames/{_seg(kind)}"
-        return parquet_to_frame(self._request("GET", path, params={"format": "parquet"}).content)
+        data = self._request("GET", path, params={"format": "parquet"}).content
+        return conform(parquet_to_frame(data), kind)
+
+    @staticmethod
+    def _empty(kind: str):
+        import pandas as pd
+
+        from novelcraft.frame_schema import COLUMNS, conform
+
+        return conform(pd.DataFrame(columns=list(COLUMNS[kind])), kind)
+
+    def dashboard_url(self) -> str | None:
+        """The owner's dashboard when the owner is `novelcraft serve` (other owners serve only
+        the API)."""
+        from novelcraft.api.record import read_record
+
+        record = read_record(self.paths)
+        if record is None or record.pid != self.owner_pid or record.kind != "serve":
+            return None
+        return record.url
 
     # --- jobs ---------------------------------------------------------------------------
 
