@@ -60,11 +60,11 @@ def dialogue_ratio(text: str | Document) -> float:
     return spoken / total if total else 0.0
 
 
-def _is_question(words: list, end: int, trailing: list) -> bool:
-    """A question mark after the last word, or an interrogative ending among words[end:]."""
+def _is_question(endings: list, trailing: list) -> bool:
+    """A question mark after the last word, or an interrogative ending in `endings`."""
     if any(mark in t.form for t in trailing for mark in _QUESTION_MARKS):
         return True
-    for token in words[end:]:
+    for token in endings:
         if token.tag == "EF":
             # A polite 요 may be part of the ending (을까요/EF) or follow it.
             form = unicodedata.normalize("NFD", token.form).removesuffix(_POLITE)
@@ -81,18 +81,27 @@ def is_explanation(sentence: Sentence) -> bool:
     matter (것이었다, 것입니다, 수 있었다 all count); questions (DESIGN §7.6) do not.
     """
     tokens = sentence.tokens
-    last_word = len(tokens) - 1
-    while last_word >= 0 and is_symbol(tokens[last_word].tag):
-        last_word -= 1
-    words = [t for t in tokens if not is_symbol(t.tag)]
-    i = len(words) - 1
-    while i >= 0 and words[i].tag in ("EP", "EF", "EC"):
+    i = len(tokens) - 1
+    while i >= 0 and is_symbol(tokens[i].tag):
         i -= 1
-    if i < 1:
+    trailing = tokens[i + 1 :]
+    # Only the last few words matter: walk back instead of filtering the whole sentence.
+    endings: list = []
+    found: list = []  # the predicate, then the word before it
+    while i >= 0 and len(found) < 2:
+        token = tokens[i]
+        i -= 1
+        if is_symbol(token.tag):
+            continue
+        if not found and token.tag in ("EP", "EF", "EC"):
+            endings.append(token)
+        else:
+            found.append(token)
+    if len(found) < 2:
         return False
-    if _is_question(words, i + 1, list(tokens[last_word + 1 :])):
+    if _is_question(endings, list(trailing)):
         return False
-    predicate, before = words[i], words[i - 1]
+    predicate, before = found
     if predicate.tag == "VCP":
         if before.form == "터" and predicate.start == before.start:
             # 터 contracted with 이 into one syllable (할 테요, 올 테니까, 모를 테지, 말 테다)
