@@ -260,8 +260,9 @@ class JobRunner:
     def _progress_reporter(self, job_id: str, child_id: str, number: int, index: int, total: int):
         def report(step: str, fraction: float) -> None:
             label = f"{number}화 {STEP_LABELS.get(step, step)}"
-            job_rows.update(self.ws.store, child_id, step=label, progress=fraction)
-            job_rows.update(self.ws.store, job_id, step=label, progress=(index + fraction) / total)
+            job_rows.report_progress(
+                self.ws.store, label, {child_id: fraction, job_id: (index + fraction) / total}
+            )
 
         return report
 
