@@ -131,7 +131,6 @@ def test_a_pipeline_run_measures_each_text_once(workspace, sample_bible_path, fr
     # those are cache hits, never a second measurement.
     assert measurements.misses == len(set(texts))
     assert measurements.hits >= 3
+    # Kiwi saw each distinct paragraph once, however many texts shared it.
     distinct_paragraphs = {p for t in texts for p in _paragraphs(t)}
     assert analysis_counts()[0] == len(distinct_paragraphs)
-    # The style pass keeps most paragraphs of its draft, and Kiwi does not see those again.
-    assert len(distinct_paragraphs) < sum(len(set(_paragraphs(t))) for t in set(texts))
