@@ -1,9 +1,14 @@
 """Dashboard benchmark: 10 projects x 300 episodes in the store; prints the server-side time to
-build the Episodes and Quality screens and the time until Chromium has drawn them (median of
-5 runs each). Goal (issue 6): drawn in <= 1.5 s.
+build the Episodes and Quality screens, the time until Chromium has drawn them and a bare
+Panel page served by the same server in the same run, the ratios (goals of issue 15: Episodes
+<= 1.2x and Quality <= 1.5x the bare page) and the server's RSS (goal <= 600 MB). Medians of
+--runs runs; the three pages are loaded in turn within each run, so a change of load on a
+shared machine hits all three alike.
 
 Episodes and their measurements are inserted with set-based SQL straight into the store (the
-screens read them exactly as they read generated ones). Run: `make bench` or
+screens read them exactly as they read generated ones). The server is
+benchmarks/dashboard_server.py: `novelcraft serve`'s app and job owner plus the bare page.
+Run: `make bench` or
 `.venv/bin/python benchmarks/bench_dashboard.py [--runs N] [--projects N] [--episodes N]`.
 """
 
@@ -80,47 +85,62 @@ def build_times(ws: Workspace, slug: str, runs: int) -> dict[str, float]:
 
 
 def serve(root: Path, port: int) -> subprocess.Popen:
+    ready = root / "bench-server.json"
+    ready.unlink(missing_ok=True)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "novelcraft", "--workspace", str(root), "serve", "--port",
-         str(port), "--no-browser"],
+        [sys.executable, str(Path(__file__).with_name("dashboard_server.py")), str(root),
+         str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while (
-        not (root / "server.json").exists()
-        or json.loads((root / "server.json").read_text())["pid"] != proc.pid
-    ):
+    deadline = time.monotonic() + 120
+    while not ready.exists() or json.loads(ready.read_text())["pid"] != proc.pid:
         if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
             raise SystemExit("the dashboard server did not start")
         time.sleep(0.2)
     return proc
 
 
-def browser_times(url: str, slug: str, runs: int) -> dict[str, float]:
+def memory_mb(pid: int) -> dict[str, float]:
+    """Current and peak resident memory of a process, from /proc (Linux)."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = int(value.split()[0]) / 1024
+    return found
+
+
+PAGES = {
+    "bare": ("/bare", ".nc-bare"),
+    "episodes": ("/?screen=episodes&project={slug}", ".nc-episodes-table .tabulator-row"),
+    "quality": ("/?screen=quality&project={slug}", ".nc-charts canvas"),
+}
+
+
+def browser_times(url: str, slug: str, runs: int) -> dict[str, list[float]]:
     from playwright.sync_api import sync_playwright
 
-    ready = {"episodes": ".nc-episodes-table .tabulator-row", "quality": ".nc-charts canvas"}
-    out: dict[str, float] = {}
+    out: dict[str, list[float]] = {name: [] for name in PAGES}
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
         )
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        warm = context.new_page()  # the first page fills the cache with the JS bundles
-        warm.goto(f"{url}/?screen=episodes&project={slug}")
-        warm.locator(ready["episodes"]).first.wait_for(timeout=60000)
-        warm.close()
-        for screen, selector in ready.items():
-            times = []
-            for _ in range(runs):
+        for path, selector in PAGES.values():  # fill the cache with the JS bundles
+            warm = context.new_page()
+            warm.goto(url + path.format(slug=slug))
+            warm.locator(selector).first.wait_for(timeout=60000)
+            warm.close()
+        for _ in range(runs):
+            for name, (path, selector) in PAGES.items():
                 page = context.new_page()
                 t0 = time.perf_counter()
-                page.goto(f"{url}/?screen={screen}&project={slug}", wait_until="commit")
+                page.goto(url + path.format(slug=slug), wait_until="commit")
                 page.locator(selector).first.wait_for(state="visible", timeout=60000)
-                times.append(time.perf_counter() - t0)
+                out[name].append(time.perf_counter() - t0)
                 page.close()
-            out[screen] = statistics.median(times)
         browser.close()
     return out
 
@@ -141,18 +161,30 @@ def main() -> None:
             slug = slugs[len(slugs) // 2]
             built = build_times(ws, slug, args.runs)
         for name, seconds in built.items():
-            print(f"server-side build of the {name} screen: {seconds * 1000:.0f} ms")
+            print(f"server-side build of the {name} screen: {seconds * 1000:.0f} ms "
+                  f"(median of {args.runs})")  # fmt: skip
         port = free_port()
         proc = serve(root, port)
         try:
             drawn = browser_times(f"http://localhost:{port}", slug, args.runs)
+            memory = memory_mb(proc.pid)
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
-        for name, seconds in drawn.items():
-            verdict = "ok" if seconds <= 1.5 else "over the 1.5 s goal"
-            print(f"chromium: {name} screen drawn in {seconds:.2f} s ({verdict})")
-        print(f"(median of {args.runs} runs; {os.cpu_count()} CPUs)")
+        median = {name: statistics.median(times) for name, times in drawn.items()}
+        bare = median["bare"]
+        print(f"chromium: bare Panel page drawn in {bare:.2f} s (the yardstick)")
+        for name, goal in (("episodes", 1.2), ("quality", 1.5)):
+            ratio = median[name] / bare
+            verdict = "ok" if ratio <= goal else f"over the {goal}x goal"
+            runs = ", ".join(f"{t:.2f}" for t in drawn[name])
+            print(f"chromium: {name} screen drawn in {median[name]:.2f} s = {ratio:.2f}x the bare "
+                  f"page (goal <= {goal}x: {verdict})  [runs: {runs} s]")  # fmt: skip
+        peak = memory.get("VmHWM", float("nan"))
+        print(f"server RSS after the page loads: {memory.get('VmRSS', float('nan')):.0f} MB, "
+              f"peak {peak:.0f} MB (goal <= 600 MB, ratio {peak / 600:.2f})")  # fmt: skip
+        print(f"(median of {args.runs} runs; {os.cpu_count()} CPUs; "
+              f"load average {os.getloadavg()[0]:.1f} when done)")  # fmt: skip
 
 
 if __name__ == "__main__":

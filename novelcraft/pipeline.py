@@ -16,7 +16,8 @@ from novelcraft.backends.retry import CallResult, call_llm
 from novelcraft.context import assemble, voice_profiles
 from novelcraft.errors import BadInput, NotFound
 from novelcraft.labels import step_label
-from novelcraft.metrics import Measurement, measure
+from novelcraft.metrics import Measurement
+from novelcraft.metrics.measure_cache import measurements
 from novelcraft.models import Bible, Episode, Outline
 from novelcraft.prompts import BootstrapAnswer, EventsAnswer
 from novelcraft.store import canon as canon_rows
@@ -55,8 +56,6 @@ class Run:
     on_step: Callable[[str, float], None] | None = None
     pid: int = field(init=False)
     bible: Bible = field(init=False)
-    # The last few measurements: the edit step re-reads the text the draft step just measured.
-    _measured: dict[str, Measurement] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.pid = project_rows.project_id(self.ws.store, self.slug)
@@ -94,19 +93,15 @@ class Run:
         if self.on_step:
             self.on_step(name, STEP_PROGRESS.get(name, 1.0))
 
-    def measure(self, text: str):
-        """Measure with the project's characters and bans (cached, see `_measured`)."""
-        cache = self._measured
-        if text not in cache:
-            if len(cache) > 4:
-                cache.pop(next(iter(cache)))
-            cache[text] = measure(
-                text,
-                self.bible.characters,
-                self.settings,
-                banned_elements=self.bible.project.banned_elements,
-            )
-        return cache[text]
+    def measure(self, text: str) -> Measurement:
+        """Measure with the project's characters and bans. By content hash: the edit step
+        re-reads the text the draft step measured, and a resumed run the text it saved."""
+        return measurements.measure(
+            text,
+            self.bible.characters,
+            self.settings,
+            banned_elements=self.bible.project.banned_elements,
+        )
 
     def context(self, number: int, outline: Outline | None = None):
         """The budgeted context for episode `number` (seed §2-2)."""

@@ -257,10 +257,12 @@ class JobRunner:
 
     def _progress_reporter(self, job_id: str, child_id: str, number: int, index: int, total: int):
         def report(step: str, fraction: float) -> None:
-            store = self.ws.store
-            job_rows.update(store, child_id, step=step, step_episode=number, progress=fraction)
-            job_rows.update(store, job_id, step=step, step_episode=number,
-                            progress=(index + fraction) / total)  # fmt: skip
+            job_rows.report_progress(
+                self.ws.store,
+                step,
+                number,
+                {child_id: fraction, job_id: (index + fraction) / total},
+            )
 
         return report
 

@@ -53,14 +53,7 @@ class Document:
                 # already breaks sentences at most quote boundaries.
                 middle = (s.start + s.end) // 2
                 row.append(
-                    Sentence(
-                        index,
-                        s.start,
-                        s.end,
-                        s.text,
-                        tuple(s.tokens),
-                        paragraph.in_dialogue(middle),
-                    )
+                    Sentence(index, s.start, s.end, s.text, s.tokens, paragraph.in_dialogue(middle))
                 )
             result.append(row)
         return result

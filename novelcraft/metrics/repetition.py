@@ -36,12 +36,12 @@ def _covered(compact: str, span: int) -> bytearray:
         return flags
     windows = [compact[i : i + span] for i in range(n - span + 1)]
     counts = Counter(windows)
-    cover_until = 0
-    for i in range(n):
-        if i < len(windows) and counts[windows[i]] > 1:
-            cover_until = i + span
-        if i < cover_until:
-            flags[i] = 1
+    if len(counts) == len(windows):
+        return flags  # no window occurs twice
+    covered = b"\x01" * span
+    for i, window in enumerate(windows):
+        if counts[window] > 1:
+            flags[i : i + span] = covered
     return flags
 
 

@@ -6,13 +6,24 @@ Kiwi pass happens once.
 
 from __future__ import annotations
 
+import unicodedata
+
 from novelcraft.metrics.document import Document, Sentence
 from novelcraft.metrics.sentences import is_symbol
 from novelcraft.metrics.text import non_space_len
 
 # Bound nouns that turn a sentence into an explanation when they carry its final 이다:
-# ~것이다/거다, ~때문이다, ~셈이다, ~법이다, ~탓이다, ~터이다, ~뿐이다.
+# ~것이다/거다, ~때문이다, ~셈이다, ~법이다, ~탓이다, ~뿐이다, and the circumstance ~터이다.
 _EXPLAINING_NOUNS = frozenset({"것", "거", "때문", "셈", "법", "탓", "터", "뿐"})
+
+# Interrogative sentence-final endings, decomposed so that one entry covers its allomorphs:
+# ᆫ가 = 는가/은가/ㄴ가, ᆯ까 = 을까/ㄹ까, 냐 = 느냐/으냐, ᆸ니까 = 습니까, ᆫ지/ᆯ지 = 는지/을지.
+# A question (알 수 있는가, 하는 거냐, 그랬던 것일까) asks instead of explaining.
+_QUESTION_ENDINGS = tuple(
+    unicodedata.normalize("NFD", e) for e in ("ᆫ가", "ᆯ까", "냐", "니", "ᆸ니까", "ᆫ지", "ᆯ지")
+)
+_QUESTION_MARKS = ("?", "？")
+_POLITE = unicodedata.normalize("NFD", "요")
 
 
 def length(text: str | Document) -> int:
@@ -49,21 +60,53 @@ def dialogue_ratio(text: str | Document) -> float:
     return spoken / total if total else 0.0
 
 
+def _is_question(endings: list, trailing: list) -> bool:
+    """A question mark after the last word, or an interrogative ending in `endings`."""
+    if any(mark in t.form for t in trailing for mark in _QUESTION_MARKS):
+        return True
+    for token in endings:
+        if token.tag == "EF":
+            # A polite 요 may be part of the ending (을까요/EF) or follow it.
+            form = unicodedata.normalize("NFD", token.form).removesuffix(_POLITE)
+            if form.endswith(_QUESTION_ENDINGS):
+                return True
+    return False
+
+
 def is_explanation(sentence: Sentence) -> bool:
     """Whether the sentence's final predicate is 것이다 / 때문이다 / 수 있다 or kin.
 
     Walk back from the end over punctuation and endings (EP/EF/EC) to the predicate: either
     이/VCP after an explaining bound noun, or 있 after 수/NNB. Tense and politeness do not
-    matter (것이었다, 것입니다, 수 있었다 all count).
+    matter (것이었다, 것입니다, 수 있었다 all count); questions (DESIGN §7.6) do not.
     """
-    words = [t for t in sentence.tokens if not is_symbol(t.tag)]
-    i = len(words) - 1
-    while i >= 0 and words[i].tag in ("EP", "EF", "EC"):
+    tokens = sentence.tokens
+    i = len(tokens) - 1
+    while i >= 0 and is_symbol(tokens[i].tag):
         i -= 1
-    if i < 1:
+    trailing = tokens[i + 1 :]
+    # Only the last few words matter: walk back instead of filtering the whole sentence.
+    endings: list = []
+    found: list = []  # the predicate, then the word before it
+    while i >= 0 and len(found) < 2:
+        token = tokens[i]
+        i -= 1
+        if is_symbol(token.tag):
+            continue
+        if not found and token.tag in ("EP", "EF", "EC"):
+            endings.append(token)
+        else:
+            found.append(token)
+    if len(found) < 2:
         return False
-    predicate, before = words[i], words[i - 1]
+    if _is_question(endings, list(trailing)):
+        return False
+    predicate, before = found
     if predicate.tag == "VCP":
+        if before.form == "터" and predicate.start == before.start:
+            # 터 contracted with 이 into one syllable (할 테요, 올 테니까, 모를 테지, 말 테다)
+            # is intent or conjecture; only the written-out 터이다 states a circumstance.
+            return False
         return before.tag == "NNB" and before.form in _EXPLAINING_NOUNS
     return predicate.form == "있" and before.tag == "NNB" and before.form == "수"
 

@@ -20,6 +20,7 @@ _SCENE_MARKER = re.compile(r"(?:#{3,}|\*{3,}|＊{3,}|◇{3,}|─{3,}|(?:🙝🙟
 # 『』 quote nest inside a 「」 one. Single quotes are thoughts and are not dialogue at all.
 _DOUBLE_QUOTES = frozenset('"“”＂„‟')
 _BRACKET_PAIRS = {"「": "」", "『": "』"}
+_QUOTE_MARK = re.compile("[" + re.escape("".join(_DOUBLE_QUOTES) + "「」『』") + "]")
 
 
 def normalize_text(text: str) -> str:
@@ -60,7 +61,9 @@ def dialogue_spans(paragraph: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = -1
     closer = ""
-    for i, ch in enumerate(paragraph):
+    # Only quote marks change the state, so visit those alone (most paragraphs have none).
+    for mark in _QUOTE_MARK.finditer(paragraph):
+        i, ch = mark.start(), mark.group()
         if start < 0:
             if ch in _DOUBLE_QUOTES:
                 start, closer = i, '"'

@@ -112,6 +112,8 @@ def _line_endings(doc: Document, index: int, span: tuple[int, int]) -> tuple[Sen
     text = doc.paragraphs[index].text
     endings = []
     for sentence in doc.sentences_by_paragraph[index]:
+        if sentence.end <= start or sentence.start >= end:
+            continue  # every token starts inside its sentence: none can be inside the quote
         group: list = []
         inside = [t for t in sentence.tokens if start <= t.start < end]
         for n, token in enumerate(inside):
