@@ -21,6 +21,7 @@ from novelcraft.dashboards.feedback import describe_error, log
 from novelcraft.dashboards.jobs_screen import JobsScreen
 from novelcraft.dashboards.projects import ProjectsScreen
 from novelcraft.dashboards.quality import QualityScreen
+from novelcraft.dashboards.settings_screen import SettingsScreen
 from novelcraft.dashboards.state import SCREENS, AppState
 
 POLL_MS = 2000
@@ -32,6 +33,7 @@ SCREEN_CLASSES = {
     "batch": BatchScreen,
     "quality": QualityScreen,
     "jobs": JobsScreen,
+    "settings": SettingsScreen,
 }
 NEEDS_PROJECT = {"bible", "episodes", "editor", "batch", "quality"}
 CSS = """

@@ -18,6 +18,7 @@ SCREENS: dict[str, str] = {
     "batch": "일괄 생성",
     "quality": "품질",
     "jobs": "작업",
+    "settings": "설정",
 }
 
 

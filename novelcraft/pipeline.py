@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from novelcraft import prompts
 from novelcraft.backends.base import Backend, BackendCancelled
-from novelcraft.backends.retry import CallResult, call_llm
+from novelcraft.backends.retry import CallResult, call_llm, task_policy
 from novelcraft.context import assemble, voice_profiles
 from novelcraft.errors import BadInput, NotFound
 from novelcraft.metrics import Measurement, measure
@@ -74,6 +74,7 @@ class Run:
                     self.ws.store, r, job_id=self.job_id, pid=self.pid
                 ),
                 should_stop=self.should_stop,
+                policy=task_policy(purpose, self.settings.backend.call_timeout_seconds),
             )
         except BackendCancelled:
             raise Canceled("canceled while the model was writing") from None

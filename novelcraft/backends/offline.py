@@ -36,6 +36,7 @@ _PURPOSES = (
     ("revise", "특정 부분을 수정해주세요"),
     ("events", "이벤트를 추출해주세요"),
     ("summary", "요약해주세요"),
+    ("check", "연결 시험입니다"),
 )
 
 
@@ -79,6 +80,9 @@ class OfflineBackend(Backend):
         return handler(prompt, rng, options)
 
     # --- tasks ------------------------------------------------------------------------
+
+    def _check(self, prompt: str, rng: random.Random, options: OfflineOptions) -> str:
+        return "확인"
 
     def _draft(self, prompt: str, rng: random.Random, options: OfflineOptions) -> str:
         low, high = read.length_range(prompt)
