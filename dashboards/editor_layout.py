@@ -6,7 +6,7 @@ import panel as pn
 
 from novelcraft.dashboards import editor_tabs as tabs
 from novelcraft.dashboards.shortcuts import SaveShortcut
-from novelcraft.dashboards.state import TEXT_LIMIT
+from novelcraft.dashboards.state import DEMO_WRITER, TEXT_LIMIT
 from novelcraft.dashboards.version_diff import diff_html
 
 
@@ -107,6 +107,16 @@ def editor_layout(screen) -> pn.viewable.Viewable:
         ),
         sizing_mode="stretch_width",
     )
+    demo_banner = pn.pane.Alert(
+        "🤖 **데모 작가**가 쓴 회차입니다. 오프라인 데모 작가는 네트워크 없이 흐름을 보여 주는 "
+        "규칙 기반 생성기이며 실제 언어 모델이 아닙니다. 실제 모델은 **설정** 화면에서 고르세요.",
+        alert_type="warning",
+        visible=pn.bind(
+            lambda c: (c.get("pipeline") or {}).get("writer") == DEMO_WRITER, p.columns
+        ),
+        css_classes=["nc-demo-banner"],
+        sizing_mode="stretch_width",
+    )
     summary = pn.pane.Markdown(
         pn.bind(
             lambda e: f"**요약**: {e.summary}" if e is not None and e.summary else "", p.episode
@@ -130,6 +140,7 @@ def editor_layout(screen) -> pn.viewable.Viewable:
     # The actions sit above the tabs: the tallest tab (the outline cards) sets their height.
     return pn.Column(
         pn.Row(back, header, sizing_mode="stretch_width"),
+        demo_banner,
         screen.message_pane(),
         actions,
         screen.progress,

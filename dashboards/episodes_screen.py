@@ -12,7 +12,7 @@ import param
 from novelcraft.dashboards.episode_data import metrics_by_episode
 from novelcraft.dashboards.feedback import Feedback, user_action
 from novelcraft.dashboards.metric_badges import compact_html
-from novelcraft.dashboards.state import AppState
+from novelcraft.dashboards.state import DEMO_WRITER, AppState
 
 STATUS_LABELS = {
     "draft": "초안",
@@ -22,7 +22,8 @@ STATUS_LABELS = {
     "edited": "수정됨",
     "final": "완성",
 }
-COLUMNS = ["회차", "제목", "상태", "분량", "검증", "맥락"]
+COLUMNS = ["회차", "제목", "상태", "작가", "분량", "검증", "맥락"]
+DEMO_BADGE = "🤖 데모 작가"
 
 
 class EpisodesScreen(pn.viewable.Viewer, Feedback):
@@ -61,17 +62,16 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
         episodes = ws.list_episodes(
             slug, offset=(self.page - 1) * self.page_size, limit=self.page_size
         )
-        measured = (
-            metrics_by_episode(ws, slug, episodes[0].episode_number, episodes[-1].episode_number)
-            if episodes
-            else {}
-        )
+        span = (episodes[0].episode_number, episodes[-1].episode_number) if episodes else (1, 0)
+        measured = metrics_by_episode(ws, slug, *span) if episodes else {}
+        writers = ws.episode_writers(slug, *span) if episodes else {}
         self.rows = pd.DataFrame(
             [
                 [
                     e.episode_number,
                     e.title,
                     STATUS_LABELS.get(e.status, e.status),
+                    DEMO_BADGE if writers.get(e.episode_number) == DEMO_WRITER else "",
                     e.length,
                     compact_html(measured.get(e.episode_number), ws.settings),
                     "⚠️ 갱신 필요" if e.context_stale else "",

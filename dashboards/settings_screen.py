@@ -34,8 +34,9 @@ class SettingsScreen(pn.viewable.Viewer, Feedback):
     base_url = param.String(default="")
     key_source = param.Selector(default="env", objects=list(KEY_SOURCE_LABELS))
     key_env = param.String(default="OPENAI_API_KEY")
-    new_key = param.String(default="", doc="A key being entered; cleared once saved.")
-    timeout = param.Number(default=0, doc="Seconds per LLM call; 0 = per-task defaults.")
+    # No `doc=` on fields shown as widgets: Panel turns a doc into an (English) tooltip.
+    new_key = param.String(default="")  # a key being entered; cleared once saved
+    timeout = param.Number(default=0)  # seconds per LLM call; 0 = per-task defaults
     concurrency = param.Integer(default=2)
     errors = param.Dict(default={}, doc="Field -> what is wrong with it.")
     has_key = param.Boolean(default=False)
@@ -182,7 +183,6 @@ class SettingsScreen(pn.viewable.Viewer, Feedback):
                     p.new_key, name="키 입력 (한 번만)", width=360, css_classes=["nc-key-input"]
                 ),
                 save_key,
-                align="end",
             ),
             key_line,
             pn.Row(

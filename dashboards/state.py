@@ -9,6 +9,9 @@ import param
 # manuscript the moment the author types into it).
 TEXT_LIMIT = 200_000
 
+# The backend id of the offline demo writer: its episodes carry a "데모 작가" label.
+DEMO_WRITER = "offline"
+
 # Screen key -> its name in the navigation, in navigation order.
 SCREENS: dict[str, str] = {
     "projects": "프로젝트",

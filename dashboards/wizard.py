@@ -36,6 +36,8 @@ class NewProjectWizard(pn.viewable.Viewer, Feedback):
     protagonist = param.String(default="")
     supporting = param.String(default="")
     notes = param.String(default="")
+    # Seed 003 §2-1 plans 50 episodes; the demo writer splits them into seasons.
+    planned_episodes = param.Integer(default=50, bounds=(1, 1000))
     errors = param.Dict(default={}, doc="Field -> what is wrong with it (shown beside it).")
     upload = param.Bytes(default=None, doc="The uploaded Story Bible file.")
     upload_name = param.String(default="")
@@ -64,6 +66,7 @@ class NewProjectWizard(pn.viewable.Viewer, Feedback):
             "banned_list": banned,
             "notes": self.notes.strip(),
             "references": "",
+            "episodes": self.planned_episodes,
         }
 
     def validate(self) -> bool:
@@ -172,7 +175,21 @@ class NewProjectWizard(pn.viewable.Viewer, Feedback):
                     self.param.protagonist, label="주인공", css_classes=["nc-protagonist"]
                 ),
             ),
-            w.TextInput.from_param(self.param.supporting, label="조연"),
+            w.TextInput.from_param(
+                self.param.supporting,
+                label="조연 (쉼표로 구분, 괄호 안 설명 가능)",
+                placeholder="예: 도재현(전학생, 비밀이 많음), 오민지(부회장, 수다스러움)",
+                sizing_mode="stretch_width",
+                css_classes=["nc-supporting"],
+            ),
+            w.IntInput.from_param(
+                self.param.planned_episodes,
+                label="계획 회차 수",
+                start=1,
+                end=1000,
+                width=160,
+                css_classes=["nc-planned"],
+            ),
             self.banned,
             w.TextAreaInput.from_param(
                 self.param.notes, label="메모", height=80, max_length=TEXT_LIMIT

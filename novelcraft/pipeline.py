@@ -253,14 +253,16 @@ def _draft(run: Run, number: int, episode_id: int, outline: Outline, state: dict
         if m.passed:
             break
         feedback = m.guard.reasons()
-    state.update(step="draft", attempts=history, passed_pass1=m.passed)
+    state.update(
+        step="draft", attempts=history, passed_pass1=m.passed, writer=run.backend.backend_id
+    )
     gen.save_text(
         run.ws.store,
         episode_id,
         text,
         "pass1",
         state,
-        note=f"attempt {attempt}",
+        note=f"{attempt}차 초고",
         generation_prompt=prompt,
         context_sizes=sizes,
         passed=m.passed,
@@ -381,6 +383,7 @@ def revise_episode(run: Run, number: int, instruction: str) -> Episode:
     text = run.call(prompt, "revise").text
     m = run.measure(text)
     state = gen.pipeline_state(run.ws.store, episode.id)
+    state["writer"] = run.backend.backend_id
     gen.save_text(
         run.ws.store,
         episode.id,
@@ -416,7 +419,9 @@ def bootstrap_bible(backend: Backend, concept: dict, record=None) -> Bible:
             banned_elements=[x for x in concept.get("banned_list", []) if x],
             notes=concept.get("notes", ""),
         ),
+        seasons=answer.seasons,
         characters=answer.characters,
+        relationships=answer.relationships,
     )
     # The same rules as an imported bible (duplicate names and so on) apply to a generated one.
     return parse_bible(dump_bible(bible), "bootstrap answer")

@@ -52,6 +52,16 @@ def count_episodes(store: Store, pid: int) -> int:
     return store.scalar("SELECT count(*) FROM episodes WHERE project_id = ?", [pid])
 
 
+def writers(store: Store, pid: int, first: int, last: int) -> dict[int, str]:
+    """Which backend wrote each episode's current text (the pipeline records it), where known."""
+    rows = store.rows(
+        "SELECT episode_number, json_extract_string(pipeline, '$.writer') AS writer "
+        "FROM episodes WHERE project_id = ? AND episode_number BETWEEN ? AND ?",
+        [pid, first, last],
+    )
+    return {r["episode_number"]: r["writer"] for r in rows if r["writer"]}
+
+
 def get_episode(store: Store, pid: int, number: int, slug: str = "") -> Episode:
     _check_number(number)
     row = store.row(

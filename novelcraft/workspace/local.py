@@ -161,6 +161,10 @@ class Workspace:
     def delete_episode(self, slug: str, number: int) -> None:
         episode_rows.delete_episode(self.store, self.project_id(slug), number)
 
+    def episode_writers(self, slug: str, first: int = 1, last: int = 2**31 - 1) -> dict[int, str]:
+        """Episode number -> id of the backend that wrote its text (`offline` = the demo)."""
+        return episode_rows.writers(self.store, self.project_id(slug), first, last)
+
     def episode_versions(self, slug: str, number: int) -> list[EpisodeVersion]:
         return episode_rows.versions(self.store, self.get_episode(slug, number).id)
 
