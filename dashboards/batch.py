@@ -171,7 +171,12 @@ class BatchScreen(pn.viewable.Viewer, Feedback):
             css_classes=["nc-batch-log"],
         )
         return pn.Column(
-            pn.pane.Markdown(pn.bind(lambda s: f"## 일괄 생성 · `{s}`", self.state.param.project)),
+            pn.pane.Markdown(
+                pn.bind(
+                    lambda s: f"## 일괄 생성 · {self.state.project_title(s)}",
+                    self.state.param.project,
+                )
+            ),
             self.message_pane(),
             pn.Row(
                 w.IntInput.from_param(

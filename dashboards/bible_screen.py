@@ -155,7 +155,10 @@ class BibleScreen(pn.viewable.Viewer, Feedback):
         )
         return pn.Column(
             pn.pane.Markdown(
-                pn.bind(lambda s: f"## 스토리 바이블 · `{s}`", self.state.param.project)
+                pn.bind(
+                    lambda s: f"## 스토리 바이블 · {self.state.project_title(s)}",
+                    self.state.param.project,
+                )
             ),
             self.message_pane(),
             pn.Tabs(

@@ -4,6 +4,7 @@ badges, stale flag) read page by page from the store, with new / open / delete."
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import panel as pn
@@ -13,6 +14,7 @@ from novelcraft.dashboards.episode_data import metrics_by_episode
 from novelcraft.dashboards.feedback import Feedback, user_action
 from novelcraft.dashboards.metric_badges import compact_html
 from novelcraft.dashboards.state import DEMO_WRITER, AppState
+from novelcraft.dashboards.tables import korean_table
 
 STATUS_LABELS = {
     "draft": "초안",
@@ -24,6 +26,16 @@ STATUS_LABELS = {
 }
 COLUMNS = ["회차", "제목", "상태", "작가", "분량", "검증", "맥락"]
 DEMO_BADGE = "🤖 데모 작가"
+
+
+def episode_title(episode) -> str:
+    """The title, else what the summary says happened first (generated episodes have no
+    title until the author gives one)."""
+    if episode.title:
+        return episode.title
+    summary = re.sub(r"^\d+화:\s*", "", episode.summary or "")
+    first = re.split(r" / |\. ", summary, maxsplit=1)[0].strip(" .")
+    return first[:40] + ("…" if len(first) > 40 else "") if first else "(제목 없음)"
 
 
 class EpisodesScreen(pn.viewable.Viewer, Feedback):
@@ -69,7 +81,7 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
             [
                 [
                     e.episode_number,
-                    e.title,
+                    episode_title(e),
                     STATUS_LABELS.get(e.status, e.status),
                     DEMO_BADGE if writers.get(e.episode_number) == DEMO_WRITER else "",
                     e.length,
@@ -80,6 +92,10 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
             ],
             columns=COLUMNS,
         )
+        numbers = [e.episode_number for e in episodes]
+        if self.selected not in numbers:  # "열기" opens an episode that exists
+            chosen = self.state.episode if self.state.episode in numbers else None
+            self.selected = chosen or (numbers[0] if numbers else None)
         last = ws.store.scalar(
             "SELECT max(episode_number) FROM episodes WHERE project_id = ?", [ws.project_id(slug)]
         )
@@ -118,10 +134,8 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
         w = pn.widgets
 
         def table(rows):
-            widget = w.Tabulator(
+            widget = korean_table(
                 rows,
-                show_index=False,
-                disabled=True,
                 selectable=1,
                 formatters={"검증": {"type": "html"}},
                 sizing_mode="stretch_width",
@@ -160,7 +174,12 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
         )
         delete_btn.on_click(lambda _e: self.delete_selected())
         return pn.Column(
-            pn.pane.Markdown(pn.bind(lambda s: f"## 회차 목록 · `{s}`", self.state.param.project)),
+            pn.pane.Markdown(
+                pn.bind(
+                    lambda s: f"## 회차 목록 · {self.state.project_title(s)}",
+                    self.state.param.project,
+                )
+            ),
             self.message_pane(),
             pn.Row(
                 prev_btn,

@@ -20,6 +20,7 @@ from novelcraft.dashboards.quality_data import (
     target_band,
 )
 from novelcraft.dashboards.state import AppState
+from novelcraft.dashboards.tables import korean_table
 from novelcraft.reports import metrics_csv, metrics_rows
 
 DEFAULT_METRICS = ("length", "avg_sentence_length", "dialogue_ratio", "repetition_rate")
@@ -108,19 +109,15 @@ class QualityScreen(pn.viewable.Viewer):
             return pn.Column(
                 pn.Column(
                     "#### 시즌별 가드 요약",
-                    w.Tabulator(
+                    korean_table(
                         pd.DataFrame(guard_rows),
-                        show_index=False,
-                        disabled=True,
                         css_classes=["nc-guard-table"],
                     ),
                 ),
                 pn.Column(
                     "#### 사람 글 기준선",
-                    w.Tabulator(
+                    korean_table(
                         pd.DataFrame(baseline_rows(frame, settings)),
-                        show_index=False,
-                        disabled=True,
                         css_classes=["nc-baseline-table"],
                     ),
                 ),
@@ -136,7 +133,11 @@ class QualityScreen(pn.viewable.Viewer):
             lambda e: setattr(download, "filename", f"{e.new}-metrics.csv"), "project"
         )
         return pn.Column(
-            pn.pane.Markdown(pn.bind(lambda s: f"## 품질 · `{s}`", self.state.param.project)),
+            pn.pane.Markdown(
+                pn.bind(
+                    lambda s: f"## 품질 · {self.state.project_title(s)}", self.state.param.project
+                )
+            ),
             pn.Row(
                 w.MultiChoice.from_param(
                     p.metrics,

@@ -76,6 +76,7 @@ class SettingsScreen(pn.viewable.Viewer, Feedback):
             self.say("고칠 항목이 있어 저장하지 않았습니다.", "danger")
             return False
         self.state.ws.update_settings(settings_changes(self.values()))
+        self.state.param.trigger("settings_changed")
         if self.key_source == "file" and not self.has_key:
             self.say("저장했습니다. 키 파일이 아직 없습니다: 아래에서 키를 입력하세요.", "warning")
         else:

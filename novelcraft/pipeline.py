@@ -84,7 +84,9 @@ class Run:
             raise Canceled("canceled")
 
     def step(self, name: str, number: int) -> None:
-        self.log("info", f"{number}화: {name}")
+        from novelcraft.jobs.runner import STEP_LABELS  # the log is read by people: Korean
+
+        self.log("info", f"{number}화: {STEP_LABELS.get(name, name)}")
         if self.on_step:
             self.on_step(name, STEPS.index(name) / len(STEPS) if name in STEPS else 1.0)
 
