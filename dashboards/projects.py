@@ -72,6 +72,7 @@ class ProjectsScreen(pn.viewable.Viewer, Feedback):
             widget = korean_table(
                 self.table(),
                 page_size=10,
+                hidden_columns=[COLUMNS["slug"]],  # romanized ids are for URLs and the CLI
                 selectable=1,
                 selection=[i for i, p in enumerate(rows) if p.slug == self.selected][:1],
                 sizing_mode="stretch_width",

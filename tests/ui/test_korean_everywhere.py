@@ -13,8 +13,9 @@ ALLOWED = {
     "NovelCraft", "CSV", "ZIP", "JSON", "YAML", "LLM", "API", "OpenAI", "Codex", "Ollama",
     "vLLM", "Ctrl", "Enter", "ms",
 }  # fmt: skip
-# Tokens that are ids, not words: URLs, model ids and env names (digits, '-', '_', '.', '/').
-ID_LIKE = re.compile(r"[\d_./:@-]")
+# Tokens that are ids, not words: URLs, model ids and env names (a digit, '_', '.', '/', ':').
+# A hyphen alone does not make an id: "with-editor" is English.
+ID_LIKE = re.compile(r"[\d_./:@]")
 VISIBLE_TEXT = """
 () => {
   const out = []
