@@ -44,7 +44,7 @@ VISIBLE_TEXT = """
 """
 SCREENS = {
     "projects": (".nc-projects-table", ["컨셉으로 시작", "스토리 바이블 업로드"]),
-    "bible": ("text=관계도", ["작품 설정", "인물", "관계도"]),
+    "bible": ("text=관계도", ["작품 설정", "인물", "시즌", "관계", "관계도"]),
     "episodes": (".nc-episodes-table", []),
     "editor": (".nc-editor-header", ["아웃라인", "원고", "검증", "이벤트", "버전", "컨텍스트"]),
     "batch": (".nc-estimate", []),
