@@ -149,6 +149,7 @@ class Shell(param.Parameterized):
                     pn.bind(lambda _e: self.backend_line(), self.state.param.settings_changed),
                     styles={"color": "#777"},
                     css_classes=["nc-backend-line"],
+                    sizing_mode="stretch_width",
                 ),
             ],
             main=[main],
