@@ -149,10 +149,15 @@ class QualityScreen(pn.viewable.Viewer):
                 ),
                 download,
             ),
-            # Charts first: an editor reads the trend, then the numbers.
-            pn.bind(chart_pane, p.frame, p.metrics),
-            pn.pane.Markdown("### 시즌 비교"),
-            pn.bind(comparison_pane, p.frame, p.metrics),
+            # Charts first: an editor reads the trend, then the numbers. The season boxes
+            # cost as much to draw as the trend charts, so they are drawn when asked for.
+            pn.Tabs(
+                ("회차별 추이", pn.bind(chart_pane, p.frame, p.metrics)),
+                ("시즌 비교", pn.bind(comparison_pane, p.frame, p.metrics)),
+                dynamic=True,
+                sizing_mode="stretch_width",
+                css_classes=["nc-quality-tabs"],
+            ),
             pn.bind(tables, p.frame, p.guard_rows),
             sizing_mode="stretch_width",
         )

@@ -48,7 +48,7 @@ SCREENS = {
     "episodes": (".nc-episodes-table", []),
     "editor": (".nc-editor-header", ["아웃라인", "원고", "검증", "이벤트", "버전", "컨텍스트"]),
     "batch": (".nc-estimate", []),
-    "quality": (".nc-charts", []),
+    "quality": (".nc-charts", ["회차별 추이", "시즌 비교"]),
     "jobs": (".nc-jobs-table", []),
     "settings": (".nc-settings-save", []),
 }
