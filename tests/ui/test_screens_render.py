@@ -14,6 +14,7 @@ READY = {
     "batch": ".nc-estimate",
     "quality": ".nc-charts canvas",
     "jobs": ".nc-jobs-table",
+    "settings": ".nc-settings-save",
 }
 
 
