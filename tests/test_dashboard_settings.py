@@ -125,3 +125,16 @@ def test_the_next_job_uses_the_saved_backend(workspace, server):
     assert workspace.get_job(job_id).status == "completed"
     assert len(server.requests) >= 4  # outline, draft, events, summary at least
     assert all(r.body["model"] == "test-model" for r in server.requests)
+
+
+def test_the_key_file_stays_out_of_backups(workspace, tmp_path):
+    from novelcraft.backup import write_backup
+
+    workspace.save_api_key(SECRET)
+    backup = write_backup(workspace, tmp_path / "backups")
+    for path in backup.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+    assert not any(p.name == workspace.paths.api_key.name for p in backup.rglob("*"))
+    with pytest.raises(BadInput, match="one line"):
+        workspace.save_api_key("two words")
