@@ -17,6 +17,7 @@ from novelcraft.dashboards.editor_layout import editor_layout
 from novelcraft.dashboards.episode_data import episode_columns, save_author_edit
 from novelcraft.dashboards.episodes_screen import STATUS_LABELS
 from novelcraft.dashboards.feedback import Feedback, user_action
+from novelcraft.dashboards.job_progress import STATUS_LABELS as JOB_STATUS_LABELS
 from novelcraft.dashboards.job_progress import JobProgress
 from novelcraft.dashboards.outline_form import OutlineForm
 from novelcraft.dashboards.state import AppState
@@ -235,7 +236,8 @@ class EditorScreen(pn.viewable.Viewer, Feedback):
             return
         self.job_id = ""
         if job.status != "completed":
-            self.say(f"작업이 끝나지 못했습니다 ({job.status}): {job.error or ''}", "danger")
+            status = JOB_STATUS_LABELS.get(job.status, job.status)
+            self.say(f"작업이 끝나지 못했습니다 ({status}): {job.error or ''}", "danger")
         if self.dirty:
             self.say(
                 "작업이 끝났지만 저장하지 않은 수정이 있어 원고를 다시 불러오지 않았습니다",

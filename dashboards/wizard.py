@@ -8,6 +8,7 @@ import param
 
 from novelcraft.bible import MAX_BIBLE_BYTES, decode_text, parse_bible
 from novelcraft.dashboards.feedback import Feedback, user_action
+from novelcraft.dashboards.job_progress import STATUS_LABELS as JOB_STATUS_LABELS
 from novelcraft.dashboards.job_progress import JobProgress
 from novelcraft.dashboards.state import TEXT_LIMIT, AppState
 from novelcraft.dashboards.tags import TagListInput
@@ -139,7 +140,8 @@ class NewProjectWizard(pn.viewable.Viewer, Feedback):
             return
         self.job_id = ""
         if job.status != "completed":
-            self.say(f"작업이 끝나지 못했습니다 ({job.status}): {job.error or ''}", "danger")
+            status = JOB_STATUS_LABELS.get(job.status, job.status)
+            self.say(f"작업이 끝나지 못했습니다 ({status}): {job.error or ''}", "danger")
         elif self.trial_job:
             self.state.param.trigger("episodes_changed")
             self.state.open_episode(1)
