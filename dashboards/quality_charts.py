@@ -85,13 +85,21 @@ def metric_chart(frame: pd.DataFrame, metric: str, settings) -> hv.Overlay:
                 color=BAND_COLOUR, alpha=0.15
             )
         )
-    for _season, first, _last in seasons[1:]:
-        layers.append(hv.VLine(first - 0.5).opts(color="#777", line_dash="dotted", line_width=1))
-    for season, first, last in seasons:
-        median = float(data.loc[data["season"] == season, "value"].median())
+    if len(seasons) > 1:  # season boundaries, as one element
         layers.append(
-            hv.Segments([(first - 0.3, median, last + 0.3, median)]).opts(
-                color=colours[season], line_width=3, alpha=0.8
+            hv.VLines([first - 0.5 for _season, first, _last in seasons[1:]]).opts(
+                color="#777", line_dash="dotted", line_width=1
+            )
+        )
+    medians = [
+        (first - 0.3, m, last + 0.3, m, season)
+        for season, first, last in seasons
+        for m in [float(data.loc[data["season"] == season, "value"].median())]
+    ]
+    if medians:  # one element for all seasons: each Bokeh renderer costs drawing time
+        layers.append(
+            hv.Segments(medians, ["x0", "y0", "x1", "y1"], ["season"]).opts(
+                color="season", cmap=colours, line_width=3, alpha=0.8
             )
         )
     if baseline is not None:
