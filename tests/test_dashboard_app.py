@@ -177,3 +177,19 @@ def test_a_closed_tab_leaves_no_websocket_traceback():
     assert not any(f.filter(record) for f in logger.filters if hasattr(f, "CLOSED"))
     other = logger.makeRecord(logger.name, logging.ERROR, __file__, 1, "real problem", (), None)
     assert all(f.filter(other) for f in logger.filters)
+
+
+def test_no_widget_carries_an_english_tooltip(workspace):
+    """Panel turns a param's `doc` into a widget's "?" tooltip: none may be English."""
+    import re
+
+    setup_extensions()
+    shell = Shell(state=sample_state(workspace, episodes=1))
+    english = {}
+    for key in SCREEN_CLASSES:
+        shell.state.screen = key
+        for widget in pn.panel(shell.current()).select(pn.widgets.Widget):
+            text = getattr(widget, "description", None) or ""
+            if re.search(r"[A-Za-z]{3,}", str(text)):
+                english[f"{key}:{type(widget).__name__}"] = text
+    assert english == {}
