@@ -142,3 +142,15 @@ def test_the_graph_has_a_legend_with_korean_roles(screen):
 
     legend = graph_legend().object
     assert "주인공" in legend and "조연" in legend and "관계의 종류" in legend
+
+
+def test_formality_reads_as_korean_and_keeps_unknown_values(screen):
+    from novelcraft.dashboards.voice_form import formality_label, formality_options
+
+    assert formality_label("반말_기본") == "반말 (기본)"
+    assert formality_options("궁중어")["궁중어"] == "궁중어"  # an imported value stays
+    picker = screen.form._formality_picker()
+    screen.form.formality = "존댓말_기본"
+    assert picker.value == "존댓말_기본" and "존댓말 (기본)" in picker.options
+    picker.value = "반말_기본"
+    assert screen.form.formality == "반말_기본"
