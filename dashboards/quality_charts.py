@@ -99,7 +99,7 @@ def metric_chart(frame: pd.DataFrame, metric: str, settings) -> hv.Overlay:
     if medians:  # one element for all seasons: each Bokeh renderer costs drawing time
         layers.append(
             hv.Segments(medians, ["x0", "y0", "x1", "y1"], ["season"]).opts(
-                color="season", cmap=colours, line_width=3, alpha=0.8
+                color="season", cmap=colours, line_width=3, alpha=0.8, show_legend=False
             )
         )
     if baseline is not None:
