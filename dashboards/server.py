@@ -53,7 +53,15 @@ class _ClosedSocketFilter(logging.Filter):
 
 
 def quiet_closed_sockets() -> None:
-    for name in ("tornado.application", "tornado.general", "bokeh", "bokeh.server", "panel"):
+    loggers = (
+        "asyncio",
+        "tornado.application",
+        "tornado.general",
+        "bokeh",
+        "bokeh.server",
+        "panel",
+    )
+    for name in loggers:
         logger = logging.getLogger(name)
         if not any(isinstance(f, _ClosedSocketFilter) for f in logger.filters):
             logger.addFilter(_ClosedSocketFilter())
