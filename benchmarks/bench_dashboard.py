@@ -3,7 +3,10 @@ build the Episodes and Quality screens, the time until Chromium has drawn them a
 Panel page served by the same server in the same run, the ratios (goals of issue 15: Episodes
 <= 1.2x and Quality <= 1.5x the bare page) and the server's RSS (goal <= 600 MB). Medians of
 --runs runs; the three pages are loaded in turn within each run, so a change of load on a
-shared machine hits all three alike.
+shared machine hits all three alike. Also the editor (issue 11): the time from
+opening it to an editable manuscript, and from a keystroke in the manuscript to the live
+character count showing the new number (measured in the page, so Playwright's polling is not
+counted).
 
 Episodes and their measurements are inserted with set-based SQL straight into the store (the
 screens read them exactly as they read generated ones). The server is
@@ -145,6 +148,78 @@ def browser_times(url: str, slug: str, runs: int) -> dict[str, list[float]]:
     return out
 
 
+# Finds an element through Panel's shadow roots.
+DEEP_QUERY = """
+(selector) => {
+  const search = (root) => {
+    const hit = root.querySelector(selector)
+    if (hit) return hit
+    for (const el of root.querySelectorAll("*")) {
+      if (el.shadowRoot) { const found = search(el.shadowRoot); if (found) return found }
+    }
+    return null
+  }
+  return search(document)
+}
+"""
+# Stamps the keystroke (the textarea's input event) and the first change of the count.
+WATCH_COUNT = """
+(deep) => {
+  const find = eval(deep)
+  const host = find(".nc-manuscript")
+  const box = (host.shadowRoot || host).querySelector("textarea")
+  const count = find(".nc-count")
+  const root = count.getRootNode()
+  const before = count.textContent
+  window.__nc = {}
+  box.addEventListener("input", () => { window.__nc.typed = performance.now() }, {once: true})
+  const seen = new MutationObserver(() => {
+    const now = find(".nc-count")
+    if (now && now.textContent !== before && window.__nc.typed !== undefined) {
+      window.__nc.counted = performance.now()
+      seen.disconnect()
+    }
+  })
+  seen.observe(root, {subtree: true, childList: true, characterData: true})
+}
+"""
+
+
+def editor_times(url: str, slug: str, runs: int) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    opened, counted = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        for run in range(runs + 1):  # the first run warms the cache and is not counted
+            page = context.new_page()
+            t0 = time.perf_counter()
+            page.goto(f"{url}/?screen=editor&project={slug}&episode=1", wait_until="commit")
+            box = page.locator(".nc-manuscript textarea")
+            box.wait_for(state="visible", timeout=60000)
+            while not box.input_value():
+                time.sleep(0.02)
+            if run:
+                opened.append(time.perf_counter() - t0)
+            box.click()
+            page.keyboard.press("Control+End")
+            page.evaluate(WATCH_COUNT, DEEP_QUERY)
+            page.keyboard.insert_text("가")
+            page.wait_for_function("() => window.__nc.counted !== undefined", timeout=30000)
+            if run:
+                counted.append(page.evaluate("() => window.__nc.counted - window.__nc.typed"))
+            page.close()
+        browser.close()
+    return {
+        "editor_open_s": statistics.median(opened),
+        "keystroke_to_count_ms": statistics.median(counted),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
@@ -168,6 +243,7 @@ def main() -> None:
         try:
             drawn = browser_times(f"http://localhost:{port}", slug, args.runs)
             memory = memory_mb(proc.pid)
+            editor = editor_times(f"http://localhost:{port}", slug, args.runs)
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
@@ -183,6 +259,11 @@ def main() -> None:
         peak = memory.get("VmHWM", float("nan"))
         print(f"server RSS after the page loads: {memory.get('VmRSS', float('nan')):.0f} MB, "
               f"peak {peak:.0f} MB (goal <= 600 MB, ratio {peak / 600:.2f})")  # fmt: skip
+        print(f"chromium: editor open to an editable manuscript in {editor['editor_open_s']:.2f} s")
+        print(
+            "chromium: keystroke to live character count "
+            f"{editor['keystroke_to_count_ms']:.0f} ms (one round trip to the server)"
+        )
         print(f"(median of {args.runs} runs; {os.cpu_count()} CPUs; "
               f"load average {os.getloadavg()[0]:.1f} when done)")  # fmt: skip
 

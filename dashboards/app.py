@@ -23,7 +23,9 @@ from novelcraft.dashboards.feedback import describe_error, log
 from novelcraft.dashboards.jobs_screen import JobsScreen
 from novelcraft.dashboards.projects import ProjectsScreen
 from novelcraft.dashboards.quality import QualityScreen
-from novelcraft.dashboards.state import SCREENS, AppState
+from novelcraft.dashboards.settings_form import BACKEND_LABELS
+from novelcraft.dashboards.settings_screen import SettingsScreen
+from novelcraft.dashboards.state import DEMO_WRITER, SCREENS, AppState
 
 POLL_MS = 2000
 SCREEN_CLASSES = {
@@ -35,6 +37,7 @@ SCREEN_CLASSES = {
     "quality": QualityScreen,
     "canon": CanonScreen,
     "jobs": JobsScreen,
+    "settings": SettingsScreen,
 }
 NEEDS_PROJECT = {"bible", "episodes", "editor", "batch", "quality", "canon"}
 CSS = """
@@ -68,6 +71,13 @@ class Shell(param.Parameterized):
         key = self.state.screen
         if key in NEEDS_PROJECT and not self.state.project:
             return pn.pane.Markdown("먼저 **프로젝트** 화면에서 프로젝트를 만들거나 고르세요.")
+        if key in NEEDS_PROJECT and not self.state.project_exists():
+            return pn.pane.Alert(
+                f"프로젝트를 찾을 수 없습니다: `{self.state.project}`. 주소가 오래되었거나 "
+                "프로젝트가 삭제되었습니다. 왼쪽에서 프로젝트를 고르세요.",
+                alert_type="warning",
+                css_classes=["nc-not-found"],
+            )
         return self.screen(key)
 
     def poll(self) -> None:
@@ -79,11 +89,26 @@ class Shell(param.Parameterized):
                 except Exception:
                     log.exception("poll of %s failed", type(screen).__name__)
 
+    def backend_line(self) -> str:
+        backend = self.state.ws.settings.backend
+        if backend.default == DEMO_WRITER:
+            return "글쓴이: 🤖 **데모 작가** (오프라인, 실제 모델 아님). 바꾸려면 **설정**."
+        model = f" · {backend.model}" if backend.model else ""
+        return f"글쓴이: {BACKEND_LABELS.get(backend.default, backend.default)}{model}"
+
     def project_picker(self) -> pn.widgets.Select:
+        def options() -> dict[str, str]:
+            names = self.state.project_names()
+            taken = list(names.values())
+            return {
+                (name if taken.count(name) == 1 else f"{name} ({slug})"): slug
+                for slug, name in names.items()
+            }
+
         picker = pn.widgets.Select(
             label="프로젝트",
-            options=self.state.slugs(),
-            value=self.state.project or None,
+            options=options(),
+            value=self.state.project if self.state.project_exists() else None,
             width=260,
         )
 
@@ -92,8 +117,8 @@ class Shell(param.Parameterized):
                 self.state.project = event.new
 
         def to_picker(_event):
-            picker.options = self.state.slugs()
-            picker.value = self.state.project or None
+            picker.options = options()
+            picker.value = self.state.project if self.state.project_exists() else None
 
         picker.param.watch(from_picker, "value")
         self.state.param.watch(to_picker, ["project", "projects_changed"])
@@ -123,7 +148,12 @@ class Shell(param.Parameterized):
                 self.project_picker(),
                 self.navigation(),
                 ConnectionWatch(),
-                pn.pane.Markdown("오프라인 백엔드는 데모 작가입니다.", styles={"color": "#777"}),
+                pn.pane.Markdown(
+                    pn.bind(lambda _e: self.backend_line(), self.state.param.settings_changed),
+                    styles={"color": "#777"},
+                    css_classes=["nc-backend-line"],
+                    sizing_mode="stretch_width",
+                ),
                 version_footer(),
             ],
             main=[main],
@@ -138,6 +168,13 @@ def version_footer() -> pn.pane.Markdown:
     )
 
 
+def stop_quietly(callback) -> None:
+    try:
+        callback.stop()
+    except Exception:  # already stopped with its document
+        log.debug("periodic callback was already stopped")
+
+
 def make_app(ws):
     """The session factory: one AppState and Shell per browser tab."""
 
@@ -150,7 +187,9 @@ def make_app(ws):
                 )
             shell = Shell(state=state)
             if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
-                pn.state.add_periodic_callback(shell.poll, period=POLL_MS)
+                polling = pn.state.add_periodic_callback(shell.poll, period=POLL_MS)
+                # A closed tab stops its polling before anything is pushed to its socket.
+                pn.state.on_session_destroyed(lambda _ctx: stop_quietly(polling))
             return shell.template()
         except Exception as exc:  # one line for the author; the traceback goes to the log
             log.exception("dashboard session failed")

@@ -173,15 +173,20 @@ class BatchScreen(pn.viewable.Viewer, Feedback):
             css_classes=["nc-batch-log"],
         )
         return pn.Column(
-            pn.pane.Markdown(pn.bind(lambda s: f"## 일괄 생성 · `{s}`", self.state.param.project)),
+            pn.pane.Markdown(
+                pn.bind(
+                    lambda s: f"## 일괄 생성 · {self.state.project_title(s)}",
+                    self.state.param.project,
+                )
+            ),
             self.message_pane(),
             pn.Row(
                 w.IntInput.from_param(
                     p.first, label="시작 회차", width=120, css_classes=["nc-first"]
                 ),
                 w.IntInput.from_param(p.last, label="끝 회차", width=120, css_classes=["nc-last"]),
-                w.Checkbox.from_param(p.with_editor, label="2패스 교정 (with-editor)"),
-                w.Checkbox.from_param(p.use_retry, label="가드 실패 시 재시도 (use-retry)"),
+                w.Checkbox.from_param(p.with_editor, label="2패스 교정"),
+                w.Checkbox.from_param(p.use_retry, label="가드 실패 시 재시도"),
             ),
             pn.pane.Markdown(
                 pn.bind(lambda _e: self.estimate_text(), p.estimate), css_classes=["nc-estimate"]

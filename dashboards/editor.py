@@ -17,6 +17,7 @@ from novelcraft.dashboards.editor_layout import editor_layout
 from novelcraft.dashboards.episode_data import episode_columns, save_author_edit
 from novelcraft.dashboards.episodes_screen import STATUS_LABELS
 from novelcraft.dashboards.feedback import Feedback, user_action
+from novelcraft.dashboards.job_progress import STATUS_LABELS as JOB_STATUS_LABELS
 from novelcraft.dashboards.job_progress import JobProgress
 from novelcraft.dashboards.outline_form import OutlineForm
 from novelcraft.dashboards.state import AppState
@@ -42,6 +43,10 @@ class EditorScreen(pn.viewable.Viewer, Feedback):
     autosave = param.Boolean(default=True)
     job_id = param.String(default="")
     last_saved_at = param.String(default="")
+    text_replaced = param.Event(
+        doc="The server replaced the manuscript (a load): the only time the text is sent to the "
+        "browser. While the author types, text flows one way only, browser to `draft`."
+    )
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -87,6 +92,7 @@ class EditorScreen(pn.viewable.Viewer, Feedback):
                 events=[],
                 versions=[],
             )
+            self.param.trigger("text_replaced")
             return
         versions = ws.episode_versions(slug, self.number)
         self.param.update(
@@ -100,6 +106,7 @@ class EditorScreen(pn.viewable.Viewer, Feedback):
             version_a=versions[-2].version if len(versions) > 1 else None,
             version_b=versions[-1].version if versions else None,
         )
+        self.param.trigger("text_replaced")
         self._resume_job()
 
     def _resume_job(self) -> None:
@@ -126,6 +133,10 @@ class EditorScreen(pn.viewable.Viewer, Feedback):
         if self.episode is None:
             self.say("저장할 회차가 없습니다. 먼저 원고를 생성하세요.", "warning")
             return False
+        if not self.dirty:
+            if rederive:
+                self.say("바뀐 내용이 없어 새 버전을 만들지 않았습니다.", "info")
+            return False
         slug = self.state.project
         saved = save_author_edit(
             self.state.ws, slug, self.number, self.draft, expected_revision=self.revision
@@ -140,9 +151,11 @@ class EditorScreen(pn.viewable.Viewer, Feedback):
         self.state.param.trigger("episodes_changed")
         if rederive:
             self._watch(self.state.ws.submit_rederive(slug, self.number))
-            self.say(f"저장했습니다 (revision {saved.revision}). 사건·요약을 다시 추출합니다.")
+            self.say(f"저장했습니다 (수정 번호 {saved.revision}). 사건·요약을 다시 추출합니다.")
         else:
-            self.say(f"자동 저장했습니다 ({self.last_saved_at}, revision {saved.revision})", "info")
+            self.say(
+                f"자동 저장했습니다 ({self.last_saved_at}, 수정 번호 {saved.revision})", "info"
+            )
         return True
 
     def _reload_side_tabs(self) -> None:
@@ -222,7 +235,8 @@ class EditorScreen(pn.viewable.Viewer, Feedback):
             return
         self.job_id = ""
         if job.status != "completed":
-            self.say(f"작업이 끝나지 못했습니다 ({job.status}): {job.error or ''}", "danger")
+            status = JOB_STATUS_LABELS.get(job.status, job.status)
+            self.say(f"작업이 끝나지 못했습니다 ({status}): {job.error or ''}", "danger")
         if self.dirty:
             self.say(
                 "작업이 끝났지만 저장하지 않은 수정이 있어 원고를 다시 불러오지 않았습니다",

@@ -6,7 +6,9 @@ import panel as pn
 
 from novelcraft.dashboards import editor_tabs as tabs
 from novelcraft.dashboards.edit_impact import EditImpact
-from novelcraft.dashboards.state import TEXT_LIMIT
+from novelcraft.dashboards.shortcuts import SaveShortcut
+from novelcraft.dashboards.state import DEMO_WRITER, TEXT_LIMIT
+from novelcraft.dashboards.version_diff import diff_html
 
 
 def _button(label: str, action, kind: str = "default", css: str = "") -> pn.widgets.Button:
@@ -27,7 +29,7 @@ def _versions_tab(screen) -> pn.viewable.Viewable:
         if a not in by_number or b not in by_number:
             return pn.pane.Markdown("버전이 둘 이상 있어야 비교할 수 있습니다.")
         return pn.pane.HTML(
-            tabs.diff_html(by_number[a].content, by_number[b].content, f"v{a}", f"v{b}"),
+            diff_html(by_number[a].content, by_number[b].content, f"v{a}", f"v{b}"),
             sizing_mode="stretch_width",
         )
 
@@ -49,8 +51,12 @@ def _versions_tab(screen) -> pn.viewable.Viewable:
 def editor_layout(screen) -> pn.viewable.Viewable:
     w, p = pn.widgets, screen.param
     settings = screen.state.ws.settings
-    manuscript = w.TextAreaInput.from_param(
-        p.draft,
+    # Not `from_param`: a two-way link would write every keystroke that arrived back into the
+    # widget's `value`, and the browser, having typed on meanwhile, would be set back to that
+    # older text (the lost keystrokes of issue 11). The text goes to the browser only on a load.
+    manuscript = w.TextAreaInput(
+        value=screen.draft,
+        value_input=screen.draft,
         label="",
         height=520,
         max_length=TEXT_LIMIT,
@@ -58,10 +64,14 @@ def editor_layout(screen) -> pn.viewable.Viewable:
         css_classes=["nc-manuscript"],
     )
 
-    def live_draft(event) -> None:
+    def typed(event) -> None:
         screen.draft = event.new
 
-    manuscript.param.watch(live_draft, "value_input")
+    def replaced(_event) -> None:
+        manuscript.param.update(value=screen.draft, value_input=screen.draft)
+
+    manuscript.param.watch(typed, "value_input")
+    screen.param.watch(replaced, "text_replaced")
     header = pn.pane.Markdown(
         pn.bind(lambda *_: screen.header(), p.episode, p.draft, p.saved_text),
         css_classes=["nc-editor-header"],
@@ -73,9 +83,11 @@ def editor_layout(screen) -> pn.viewable.Viewable:
     )
     manuscript_tab = pn.Column(
         manuscript,
+        SaveShortcut(on_save=lambda: screen.save()),
         pn.Row(
             w.Checkbox.from_param(p.autosave, label="자동 저장"),
             pn.pane.Markdown(pn.bind(lambda t: f"마지막 저장 {t}" if t else "", p.last_saved_at)),
+            pn.pane.Markdown("Ctrl+S 저장", styles={"color": "#777"}),
         ),
         sizing_mode="stretch_width",
     )
@@ -94,6 +106,16 @@ def editor_layout(screen) -> pn.viewable.Viewable:
             ),
             p.columns,
         ),
+        sizing_mode="stretch_width",
+    )
+    demo_banner = pn.pane.Alert(
+        "🤖 **데모 작가**가 쓴 회차입니다. 오프라인 데모 작가는 네트워크 없이 흐름을 보여 주는 "
+        "규칙 기반 생성기이며 실제 언어 모델이 아닙니다. 실제 모델은 **설정** 화면에서 고르세요.",
+        alert_type="warning",
+        visible=pn.bind(
+            lambda c: (c.get("pipeline") or {}).get("writer") == DEMO_WRITER, p.columns
+        ),
+        css_classes=["nc-demo-banner"],
         sizing_mode="stretch_width",
     )
     summary = pn.pane.Markdown(
@@ -119,6 +141,7 @@ def editor_layout(screen) -> pn.viewable.Viewable:
     # The actions sit above the tabs: the tallest tab (the outline cards) sets their height.
     return pn.Column(
         pn.Row(back, header, sizing_mode="stretch_width"),
+        demo_banner,
         screen.message_pane(),
         actions,
         screen.progress,
@@ -132,6 +155,7 @@ def editor_layout(screen) -> pn.viewable.Viewable:
             ("이벤트", events_tab),
             ("버전", _versions_tab(screen)),
             ("컨텍스트", context_tab),
+            active=1,  # the author comes to write: open on 원고
             dynamic=False,
             sizing_mode="stretch_width",
             css_classes=["nc-editor-tabs"],

@@ -1,9 +1,8 @@
-"""What the editor's read-only tabs show: validation badges, events, version diffs and the
+"""What the editor's read-only tabs show: validation badges, events, version labels and the
 context budget. Plain functions of data, so they are tested without a server."""
 
 from __future__ import annotations
 
-import difflib
 import html
 
 from novelcraft.context import caps
@@ -73,33 +72,6 @@ def events_markdown(events: list[EpisodeEvent]) -> str:
 def version_label(v: EpisodeVersion) -> str:
     when = v.created_at.strftime("%m-%d %H:%M:%S") if v.created_at else ""
     return f"v{v.version} · {VERSION_KINDS.get(v.kind, v.kind)} · {when}"
-
-
-def diff_html(old: str, new: str, old_name: str = "A", new_name: str = "B") -> str:
-    """A unified diff by line, additions green and removals red."""
-    lines = list(
-        difflib.unified_diff(
-            old.splitlines(), new.splitlines(), old_name, new_name, lineterm="", n=1
-        )
-    )
-    if not lines:
-        return "<p>두 버전의 내용이 같습니다.</p>"
-    styled = []
-    for line in lines:
-        colour = (
-            "#e6ffec"
-            if line.startswith("+")
-            else "#ffebe9"
-            if line.startswith("-")
-            else "#f0f4ff"
-            if line.startswith("@@")
-            else "transparent"
-        )
-        styled.append(f'<div style="background:{colour}">{html.escape(line) or "&nbsp;"}</div>')
-    return (
-        '<div class="nc-diff" style="font-family:monospace;white-space:pre-wrap;'
-        f'font-size:13px">{"".join(styled)}</div>'
-    )
 
 
 def context_rows(sizes: dict[str, int], budget: int) -> list[dict]:

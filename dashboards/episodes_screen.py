@@ -4,6 +4,7 @@ badges, stale flag) read page by page from the store, with new / open / delete."
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import panel as pn
@@ -12,7 +13,8 @@ import param
 from novelcraft.dashboards.episode_data import metrics_by_episode
 from novelcraft.dashboards.feedback import Feedback, user_action
 from novelcraft.dashboards.metric_badges import compact_html
-from novelcraft.dashboards.state import AppState
+from novelcraft.dashboards.state import DEMO_WRITER, AppState
+from novelcraft.dashboards.tables import korean_table
 
 STATUS_LABELS = {
     "draft": "초안",
@@ -22,7 +24,18 @@ STATUS_LABELS = {
     "edited": "수정됨",
     "final": "완성",
 }
-COLUMNS = ["회차", "제목", "상태", "분량", "검증", "맥락"]
+COLUMNS = ["회차", "제목", "상태", "작가", "분량", "검증", "맥락"]
+DEMO_BADGE = "🤖 데모 작가"
+
+
+def episode_title(episode) -> str:
+    """The title, else what the summary says happened first (generated episodes have no
+    title until the author gives one)."""
+    if episode.title:
+        return episode.title
+    summary = re.sub(r"^\d+화:\s*", "", episode.summary or "")
+    first = re.split(r" / |\. ", summary, maxsplit=1)[0].strip(" .")
+    return first[:40] + ("…" if len(first) > 40 else "") if first else "(제목 없음)"
 
 
 class EpisodesScreen(pn.viewable.Viewer, Feedback):
@@ -61,17 +74,16 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
         episodes = ws.list_episodes(
             slug, offset=(self.page - 1) * self.page_size, limit=self.page_size
         )
-        measured = (
-            metrics_by_episode(ws, slug, episodes[0].episode_number, episodes[-1].episode_number)
-            if episodes
-            else {}
-        )
+        span = (episodes[0].episode_number, episodes[-1].episode_number) if episodes else (1, 0)
+        measured = metrics_by_episode(ws, slug, *span) if episodes else {}
+        writers = ws.episode_writers(slug, *span) if episodes else {}
         self.rows = pd.DataFrame(
             [
                 [
                     e.episode_number,
-                    e.title,
+                    episode_title(e),
                     STATUS_LABELS.get(e.status, e.status),
+                    DEMO_BADGE if writers.get(e.episode_number) == DEMO_WRITER else "",
                     e.length,
                     compact_html(measured.get(e.episode_number), ws.settings),
                     "⚠️ 갱신 필요" if e.context_stale else "",
@@ -80,6 +92,10 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
             ],
             columns=COLUMNS,
         )
+        numbers = [e.episode_number for e in episodes]
+        if self.selected not in numbers:  # "열기" opens an episode that exists
+            chosen = self.state.episode if self.state.episode in numbers else None
+            self.selected = chosen or (numbers[0] if numbers else None)
         self.new_number = ws.last_episode_number(slug) + 1
 
     @user_action
@@ -115,10 +131,8 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
         w = pn.widgets
 
         def table(rows):
-            widget = w.Tabulator(
+            widget = korean_table(
                 rows,
-                show_index=False,
-                disabled=True,
                 selectable=1,
                 formatters={"검증": {"type": "html"}},
                 sizing_mode="stretch_width",
@@ -157,7 +171,12 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
         )
         delete_btn.on_click(lambda _e: self.delete_selected())
         return pn.Column(
-            pn.pane.Markdown(pn.bind(lambda s: f"## 회차 목록 · `{s}`", self.state.param.project)),
+            pn.pane.Markdown(
+                pn.bind(
+                    lambda s: f"## 회차 목록 · {self.state.project_title(s)}",
+                    self.state.param.project,
+                )
+            ),
             self.message_pane(),
             pn.Row(
                 prev_btn,

@@ -25,8 +25,7 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, RevisionConflict):
         return (
             "저장 거부: 다른 탭이나 작업이 이 회차를 먼저 저장했습니다. "
-            "덮어쓰지 않았습니다 — 다시 불러온 뒤 수정 내용을 다시 적용하세요. "
-            f"({exc})"
+            "덮어쓰지 않았습니다 — 다시 불러온 뒤 수정 내용을 다시 적용하세요."
         )
     if isinstance(exc, NovelcraftError):
         return f"오류: {exc}"

@@ -9,6 +9,7 @@ import param
 from novelcraft.dashboards.feedback import Feedback, user_action
 from novelcraft.dashboards.job_progress import STATUS_LABELS
 from novelcraft.dashboards.state import AppState
+from novelcraft.dashboards.tables import korean_table
 
 TYPE_LABELS = {
     "batch": "배치",
@@ -18,13 +19,13 @@ TYPE_LABELS = {
     "revise": "수정 지시",
     "rederive": "사건·요약",
 }
-COLUMNS = ["ID", "종류", "프로젝트", "회차", "상태", "단계", "진행률", "오류", "생성 시각"]
+COLUMNS = ["작업 번호", "종류", "프로젝트", "회차", "상태", "단계", "진행률", "오류", "생성 시각"]
 
 
 class JobsScreen(pn.viewable.Viewer, Feedback):
     state = param.ClassSelector(class_=AppState)
-    only_project = param.Boolean(default=False, doc="Show only the chosen project's jobs.")
-    show_children = param.Boolean(default=False, doc="Show each episode of a batch too.")
+    only_project = param.Boolean(default=False)  # only the chosen project's jobs
+    show_children = param.Boolean(default=False)  # each episode of a batch too
     jobs = param.List(default=[])
     selected = param.String(default="")
 
@@ -84,14 +85,11 @@ class JobsScreen(pn.viewable.Viewer, Feedback):
         w = pn.widgets
 
         def render(jobs):
-            table = w.Tabulator(
+            table = korean_table(
                 self.table(),
-                show_index=False,
-                disabled=True,
+                page_size=25,
                 selectable=1,
                 sizing_mode="stretch_width",
-                pagination="local",
-                page_size=25,
                 css_classes=["nc-jobs-table"],
             )
 
@@ -112,6 +110,18 @@ class JobsScreen(pn.viewable.Viewer, Feedback):
                 w.Checkbox.from_param(self.param.show_children, label="회차별 하위 작업 표시"),
             ),
             pn.bind(render, self.param.jobs),
+            pn.pane.Markdown(
+                pn.bind(
+                    lambda jobs: (
+                        ""
+                        if jobs
+                        else "아직 작업이 없습니다. 회차를 생성하거나 **일괄 생성**을 시작하면 "
+                        "작업이 여기에 나타나고, 진행 상황과 오류를 볼 수 있습니다."
+                    ),
+                    self.param.jobs,
+                ),
+                css_classes=["nc-jobs-empty"],
+            ),
             pn.Row(
                 cancel,
                 pn.pane.Markdown(

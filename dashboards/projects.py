@@ -9,6 +9,7 @@ import param
 
 from novelcraft.dashboards.feedback import Feedback, user_action
 from novelcraft.dashboards.state import AppState
+from novelcraft.dashboards.tables import korean_table
 from novelcraft.dashboards.wizard import NewProjectWizard
 
 COLUMNS = {
@@ -29,6 +30,8 @@ class ProjectsScreen(pn.viewable.Viewer, Feedback):
         super().__init__(**params)
         self.wizard = NewProjectWizard(state=self.state)
         self.state.param.watch(lambda _e: self.refresh(), "projects_changed")
+        # The sidebar's choice is the selection here too ("선택:" follows it).
+        self.state.param.watch(lambda e: setattr(self, "selected", e.new), "project")
         self.refresh()
 
     def refresh(self) -> None:
@@ -66,13 +69,13 @@ class ProjectsScreen(pn.viewable.Viewer, Feedback):
 
     def __panel__(self):
         def render_table(rows):
-            widget = pn.widgets.Tabulator(
+            widget = korean_table(
                 self.table(),
-                show_index=False,
-                disabled=True,
+                page_size=10,
+                hidden_columns=[COLUMNS["slug"]],  # romanized ids are for URLs and the CLI
                 selectable=1,
+                selection=[i for i, p in enumerate(rows) if p.slug == self.selected][:1],
                 sizing_mode="stretch_width",
-                height=min(400, 60 + 36 * max(1, len(rows))),
                 css_classes=["nc-projects-table"],
             )
 
@@ -102,7 +105,10 @@ class ProjectsScreen(pn.viewable.Viewer, Feedback):
                 open_episodes,
                 open_bible,
                 pn.pane.Markdown(
-                    pn.bind(lambda s: f"선택: `{s}`" if s else "", self.param.selected)
+                    pn.bind(
+                        lambda s: f"선택: **{self.state.project_title(s)}**" if s else "",
+                        self.param.selected,
+                    )
                 ),
             ),
             pn.layout.Divider(),

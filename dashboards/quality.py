@@ -6,57 +6,23 @@ from __future__ import annotations
 import io
 
 import holoviews as hv
-import holoviews.plotting.bokeh
 import pandas as pd
 import panel as pn
 import param
 
+from novelcraft.dashboards.quality_charts import LEGEND_HTML, metric_chart, season_boxes
 from novelcraft.dashboards.quality_data import (
     CHART_METRICS,
     baseline_rows,
-    human_median,
     metric_frame,
+    quality_csv,
     season_guard_rows,
-    target_band,
 )
 from novelcraft.dashboards.state import AppState
+from novelcraft.dashboards.tables import korean_table
 from novelcraft.dashboards.voice_distinctiveness_panel import VoiceDistinctivenessPanel
-from novelcraft.reports import metrics_csv
 
 DEFAULT_METRICS = ("length", "avg_sentence_length", "dialogue_ratio", "repetition_rate")
-SEASON_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#7f7f7f"]
-
-
-def metric_chart(frame: pd.DataFrame, metric: str, settings) -> hv.Overlay:
-    label = CHART_METRICS[metric][0]
-    data = frame[["episode_number", metric, "season"]].dropna()
-    seasons = sorted(data["season"].unique()) or ["—"]
-    colours = {s: SEASON_COLOURS[i % len(SEASON_COLOURS)] for i, s in enumerate(seasons)}
-    points = hv.Scatter(data, "episode_number", [metric, "season"], label=label).opts(
-        color="season",
-        cmap=colours,
-        size=5,
-        tools=["hover"],
-        show_legend=True,
-        legend_position="right",  # outside the plot, never over a point
-    )
-    layers = [points]
-    low, high = target_band(metric, settings)
-    if low is not None or high is not None:
-        top = high if high is not None else max([*data[metric], low or 0]) * 1.1 or 1
-        layers.insert(
-            0, hv.HSpan(low or 0, top).opts(color="#2ca02c", alpha=0.12, apply_ranges=True)
-        )
-    baseline = human_median(metric)
-    if baseline is not None:
-        layers.append(
-            hv.HLine(baseline, label="사람 글 중앙값").opts(
-                color="#555", line_dash="dashed", line_width=1
-            )
-        )
-    return hv.Overlay(layers).opts(
-        title=label, height=230, responsive=True, xlabel="회차", ylabel="", toolbar=None
-    )
 
 
 class QualityScreen(pn.viewable.Viewer):
@@ -85,12 +51,35 @@ class QualityScreen(pn.viewable.Viewer):
         if self.frame is None or self.frame.empty:
             return None
         settings = self.state.ws.settings
-        charts = [metric_chart(self.frame, m, settings) for m in self.metrics]
+        charts = []
+        for metric in self.metrics:
+            chart = metric_chart(self.frame, metric, settings)
+            # A click on the chart opens the episode nearest to it (the points sit on integers).
+            tap = hv.streams.Tap(source=chart, x=None, y=None)
+            tap.add_subscriber(lambda x=None, y=None: self.open_near(x))
+            charts.append(chart)
         return hv.Layout(charts).cols(2).opts(shared_axes=False)
 
+    def season_comparison(self) -> hv.Layout | None:
+        if self.frame is None or self.frame.empty:
+            return None
+        settings = self.state.ws.settings
+        boxes = [season_boxes(self.frame, m, settings) for m in self.metrics]
+        return hv.Layout(boxes).cols(2).opts(shared_axes=False)
+
+    def open_near(self, x: float | None) -> bool:
+        """Open the measured episode nearest to `x` in the editor (a tap on a chart)."""
+        if x is None or self.frame is None or self.frame.empty:
+            return False
+        numbers = [int(n) for n in self.frame["episode_number"]]
+        nearest = min(numbers, key=lambda n: abs(n - x))
+        if abs(nearest - x) > 0.5:
+            return False
+        self.state.open_episode(nearest)
+        return True
+
     def csv_file(self) -> io.StringIO:
-        ws = self.state.ws
-        return io.StringIO(metrics_csv(ws.metrics_rows(self.state.project)))
+        return io.StringIO(quality_csv(self.state.ws, self.state.project))
 
     def __panel__(self):
         w, p = pn.widgets, self.param
@@ -99,7 +88,19 @@ class QualityScreen(pn.viewable.Viewer):
             layout = self.charts()
             if layout is None:
                 return pn.pane.Markdown("아직 측정된 회차가 없습니다.")
-            return pn.pane.HoloViews(layout, sizing_mode="stretch_width", css_classes=["nc-charts"])
+            return pn.Column(
+                pn.pane.HTML(LEGEND_HTML),
+                pn.pane.HoloViews(layout, sizing_mode="stretch_width", css_classes=["nc-charts"]),
+                sizing_mode="stretch_width",
+            )
+
+        def comparison_pane(_frame, _metrics):
+            layout = self.season_comparison()
+            if layout is None:
+                return pn.pane.Markdown("")
+            return pn.pane.HoloViews(
+                layout, sizing_mode="stretch_width", css_classes=["nc-season-boxes"]
+            )
 
         def tables(frame, guard_rows):
             if frame is None:
@@ -109,19 +110,15 @@ class QualityScreen(pn.viewable.Viewer):
             return pn.Column(
                 pn.Column(
                     "#### 시즌별 가드 요약",
-                    w.Tabulator(
+                    korean_table(
                         pd.DataFrame(guard_rows),
-                        show_index=False,
-                        disabled=True,
                         css_classes=["nc-guard-table"],
                     ),
                 ),
                 pn.Column(
                     "#### 사람 글 기준선",
-                    w.Tabulator(
+                    korean_table(
                         pd.DataFrame(baseline_rows(frame, settings)),
-                        show_index=False,
-                        disabled=True,
                         css_classes=["nc-baseline-table"],
                     ),
                 ),
@@ -137,18 +134,32 @@ class QualityScreen(pn.viewable.Viewer):
             lambda e: setattr(download, "filename", f"{e.new}-metrics.csv"), "project"
         )
         return pn.Column(
-            pn.pane.Markdown(pn.bind(lambda s: f"## 품질 · `{s}`", self.state.param.project)),
+            pn.pane.Markdown(
+                pn.bind(
+                    lambda s: f"## 품질 · {self.state.project_title(s)}", self.state.param.project
+                )
+            ),
             pn.Row(
-                w.MultiChoice.from_param(
+                w.CheckButtonGroup.from_param(
                     p.metrics,
-                    label="지표",
+                    name="지표",
                     options={v[0]: k for k, v in CHART_METRICS.items()},
-                    sizing_mode="stretch_width",
+                    button_type="primary",
+                    button_style="outline",
+                    css_classes=["nc-metric-picker"],
                 ),
                 download,
             ),
+            # Charts first: an editor reads the trend, then the numbers. The season boxes
+            # cost as much to draw as the trend charts, so they are drawn when asked for.
+            pn.Tabs(
+                ("회차별 추이", pn.bind(chart_pane, p.frame, p.metrics)),
+                ("시즌 비교", pn.bind(comparison_pane, p.frame, p.metrics)),
+                dynamic=True,
+                sizing_mode="stretch_width",
+                css_classes=["nc-quality-tabs"],
+            ),
             pn.bind(tables, p.frame, p.guard_rows),
-            pn.bind(chart_pane, p.frame, p.metrics),
             VoiceDistinctivenessPanel(state=self.state),
             sizing_mode="stretch_width",
         )

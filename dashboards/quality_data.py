@@ -7,6 +7,7 @@ import pandas as pd
 
 from novelcraft.metrics import load_baseline
 from novelcraft.metrics.thresholds import metric_ranges
+from novelcraft.reports import metrics_csv
 
 # Metric -> (label, range key, baseline key): what the charts plot.
 CHART_METRICS: dict[str, tuple[str, str | None, str | None]] = {
@@ -101,3 +102,20 @@ def target_band(metric: str, settings) -> tuple[float | None, float | None]:
 def human_median(metric: str) -> float | None:
     key = CHART_METRICS[metric][2]
     return load_baseline().median.get(key) if key else None
+
+
+def quality_csv(ws, slug: str) -> str:
+    """The metrics CSV with the project and the season of each episode in front, so files
+    of several projects and seasons can be put side by side."""
+    rows = ws.metrics_rows(slug)
+    bible = ws.get_bible(slug)
+    lines = metrics_csv(rows).splitlines()
+    out = ["project,season," + lines[0]]
+    for row, line in zip(rows, lines[1:], strict=True):
+        season = season_of(bible, int(row["episode_number"]))
+        out.append(f"{_csv_cell(slug)},{_csv_cell(season)},{line}")
+    return "\n".join(out) + "\n"
+
+
+def _csv_cell(value: str) -> str:
+    return f'"{value.replace(chr(34), chr(34) * 2)}"' if any(c in value for c in ',"\n') else value

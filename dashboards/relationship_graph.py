@@ -12,6 +12,7 @@ import pandas as pd
 from novelcraft.models import Bible
 
 ROLE_COLOURS = {"main": "#d1495b", "supporting": "#00798c", "minor": "#8d99ae"}
+ROLE_LABELS = {"main": "주인공", "supporting": "조연", "minor": "단역"}
 
 
 def relationship_graph(bible: Bible) -> hv.Overlay:

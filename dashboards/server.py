@@ -7,9 +7,12 @@ browser tests and the benchmark all serve the same app the same way.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 
 import panel as pn
+from tornado.iostream import StreamClosedError
+from tornado.websocket import WebSocketClosedError
 
 from novelcraft.auth import Users, cookie_secret
 from novelcraft.dashboards.app import make_app, setup_extensions
@@ -37,6 +40,34 @@ def check_bind(host: str, *, basic_auth, oauth_provider: str | None) -> None:
         )
 
 
+class _ClosedSocketFilter(logging.Filter):
+    """A browser tab that closes while the server pushes an update is normal, not an error:
+    drop the WebSocketClosedError / StreamClosedError tracebacks Tornado and Bokeh log then."""
+
+    CLOSED = (WebSocketClosedError, StreamClosedError)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, self.CLOSED):
+            return False
+        return "WebSocketClosedError" not in record.getMessage()
+
+
+def quiet_closed_sockets() -> None:
+    loggers = (
+        "asyncio",
+        "tornado.application",
+        "tornado.general",
+        "bokeh",
+        "bokeh.server",
+        "panel",
+    )
+    for name in loggers:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _ClosedSocketFilter) for f in logger.filters):
+            logger.addFilter(_ClosedSocketFilter())
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((host, 0))
@@ -61,6 +92,7 @@ def build_server(
     themselves)."""
     check_bind(host, basic_auth=basic_auth, oauth_provider=oauth_provider)
     setup_extensions()
+    quiet_closed_sockets()
     origins = [f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"]
     auth = {}
     if basic_auth:
@@ -73,5 +105,7 @@ def build_server(
     return pn.serve(
         {"/": make_app(ws)}, address=host, port=port, show=show, start=False,
         threaded=False, liveness=True, title="NovelCraft", websocket_origin=origins,
-        extra_patterns=extra_patterns or [], **auth,
+        extra_patterns=extra_patterns or [],
+        verbose=False,  # `serve` prints the one URL itself
+        **auth,
     )  # fmt: skip

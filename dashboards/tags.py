@@ -13,7 +13,7 @@ import param
 class TagListInput(pn.viewable.Viewer):
     value = param.List(default=[], item_type=str)
     label = param.String(default="")
-    pending = param.String(default="", doc="Text typed into the add box, not yet a tag.")
+    pending = param.String(default="")  # typed into the add box, not yet a tag (no doc: tooltip)
     error = param.String(default="", doc="What is wrong with the value; shown beside it.")
 
     def add(self, text: str | None = None) -> None:

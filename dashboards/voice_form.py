@@ -15,6 +15,24 @@ from novelcraft.models import BehavioralRules, Character, SpeechStyle
 
 ROLES = {"main": "주연", "supporting": "조연", "minor": "단역"}
 FORMALITY = ["", "반말_기본", "존댓말_기본", "하오체", "하게체", "사극체", "혼용"]
+FORMALITY_LABELS = {
+    "": "(정하지 않음)",
+    "반말_기본": "반말 (기본)",
+    "존댓말_기본": "존댓말 (기본)",
+    "상대에_따라": "상대에 따라",
+}
+
+
+def formality_label(value: str) -> str:
+    """How a stored formality reads: `반말_기본` is data, `반말 (기본)` is Korean."""
+    return FORMALITY_LABELS.get(value, value.replace("_", " "))
+
+
+def formality_options(current: str) -> dict[str, str]:
+    values = list(dict.fromkeys([*FORMALITY, "상대에_따라", current]))
+    return {formality_label(v): v for v in values}
+
+
 EMOTION_STYLES = ["", "절제형", "폭발형", "냉소형", "유머형", "감성형", "무표정형"]
 TAG_FIELDS = ("endings", "banned_endings", "catchphrases", "values", "never_does")
 TAG_LABELS = {
@@ -134,6 +152,24 @@ class VoiceProfileForm(pn.viewable.Viewer):
             css_classes=["nc-field-error"],
         )
 
+    def _formality_picker(self) -> pn.widgets.Select:
+        """Readable labels over the stored values; a value from an imported bible that is
+        not in the list is kept as an option of its own."""
+        picker = pn.widgets.Select(
+            name="존댓말", options=formality_options(self.formality), value=self.formality
+        )
+
+        def to_param(event) -> None:
+            self.formality = event.new or ""
+
+        def to_picker(event) -> None:
+            picker.options = formality_options(event.new)
+            picker.value = event.new
+
+        picker.param.watch(to_param, "value")
+        self.param.watch(to_picker, "formality")
+        return picker
+
     def __panel__(self):
         w = pn.widgets
         return pn.Column(
@@ -151,13 +187,7 @@ class VoiceProfileForm(pn.viewable.Viewer):
             self.tags["banned_endings"],
             self.tags["catchphrases"],
             pn.Row(
-                w.AutocompleteInput.from_param(
-                    self.param.formality,
-                    label="존댓말",
-                    options=FORMALITY,
-                    restrict=False,
-                    min_characters=0,
-                ),
+                self._formality_picker(),
                 w.AutocompleteInput.from_param(
                     self.param.emotion_style,
                     label="감정 표현",

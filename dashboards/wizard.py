@@ -8,6 +8,7 @@ import param
 
 from novelcraft.bible import MAX_BIBLE_BYTES, decode_text, parse_bible
 from novelcraft.dashboards.feedback import Feedback, user_action
+from novelcraft.dashboards.job_progress import STATUS_LABELS as JOB_STATUS_LABELS
 from novelcraft.dashboards.job_progress import JobProgress
 from novelcraft.dashboards.state import TEXT_LIMIT, AppState
 from novelcraft.dashboards.tags import TagListInput
@@ -36,6 +37,8 @@ class NewProjectWizard(pn.viewable.Viewer, Feedback):
     protagonist = param.String(default="")
     supporting = param.String(default="")
     notes = param.String(default="")
+    # Seed 003 §2-1 plans 50 episodes; the demo writer splits them into seasons.
+    planned_episodes = param.Integer(default=50, bounds=(1, 1000))
     errors = param.Dict(default={}, doc="Field -> what is wrong with it (shown beside it).")
     upload = param.Bytes(default=None, doc="The uploaded Story Bible file.")
     upload_name = param.String(default="")
@@ -64,6 +67,7 @@ class NewProjectWizard(pn.viewable.Viewer, Feedback):
             "banned_list": banned,
             "notes": self.notes.strip(),
             "references": "",
+            "episodes": self.planned_episodes,
         }
 
     def validate(self) -> bool:
@@ -136,7 +140,8 @@ class NewProjectWizard(pn.viewable.Viewer, Feedback):
             return
         self.job_id = ""
         if job.status != "completed":
-            self.say(f"작업이 끝나지 못했습니다 ({job.status}): {job.error or ''}", "danger")
+            status = JOB_STATUS_LABELS.get(job.status, job.status)
+            self.say(f"작업이 끝나지 못했습니다 ({status}): {job.error or ''}", "danger")
         elif self.trial_job:
             self.state.param.trigger("episodes_changed")
             self.state.open_episode(1)
@@ -172,7 +177,21 @@ class NewProjectWizard(pn.viewable.Viewer, Feedback):
                     self.param.protagonist, label="주인공", css_classes=["nc-protagonist"]
                 ),
             ),
-            w.TextInput.from_param(self.param.supporting, label="조연"),
+            w.TextInput.from_param(
+                self.param.supporting,
+                label="조연 (쉼표로 구분, 괄호 안 설명 가능)",
+                placeholder="예: 도재현(전학생, 비밀이 많음), 오민지(부회장, 수다스러움)",
+                sizing_mode="stretch_width",
+                css_classes=["nc-supporting"],
+            ),
+            w.IntInput.from_param(
+                self.param.planned_episodes,
+                label="계획 회차 수",
+                start=1,
+                end=1000,
+                width=160,
+                css_classes=["nc-planned"],
+            ),
             self.banned,
             w.TextAreaInput.from_param(
                 self.param.notes, label="메모", height=80, max_length=TEXT_LIMIT

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from novelcraft import ledger_steps, prompts
 from novelcraft.backends.base import Backend, BackendCancelled
-from novelcraft.backends.retry import CallResult, call_llm
+from novelcraft.backends.retry import CallResult, call_llm, task_policy
 from novelcraft.context import assemble, voice_profiles
 from novelcraft.errors import BadInput, NotFound
 from novelcraft.labels import step_label
@@ -80,6 +80,7 @@ class Run:
                     self.ws.store, r, job_id=self.job_id, pid=self.pid, episode=episode
                 ),
                 should_stop=self.should_stop,
+                policy=task_policy(purpose, self.settings.backend.call_timeout_seconds),
             )
         except BackendCancelled:
             raise Canceled("canceled while the model was writing") from None
@@ -279,14 +280,16 @@ def _draft(run: Run, number: int, episode_id: int, outline: Outline, state: dict
         if m.passed:
             break
         feedback = m.guard.reasons()
-    state.update(step="draft", attempts=history, passed_pass1=m.passed)
+    state.update(
+        step="draft", attempts=history, passed_pass1=m.passed, writer=run.backend.backend_id
+    )
     gen.save_text(
         run.ws.store,
         episode_id,
         text,
         "pass1",
         state,
-        note=f"attempt {attempt}",
+        note=f"{attempt}차 초고",
         generation_prompt=prompt,
         context_sizes=sizes,
         passed=m.passed,
@@ -416,6 +419,7 @@ def revise_episode(run: Run, number: int, instruction: str) -> Episode:
     text = run.call(prompt, "revise", episode=number).text
     m = run.measure(text)
     state = gen.pipeline_state(run.ws.store, episode.id)
+    state["writer"] = run.backend.backend_id
     gen.save_text(
         run.ws.store,
         episode.id,
@@ -451,7 +455,9 @@ def bootstrap_bible(backend: Backend, concept: dict, record=None) -> Bible:
             banned_elements=[x for x in concept.get("banned_list", []) if x],
             notes=concept.get("notes", ""),
         ),
+        seasons=answer.seasons,
         characters=answer.characters,
+        relationships=answer.relationships,
     )
     # The same rules as an imported bible (duplicate names and so on) apply to a generated one.
     return parse_bible(dump_bible(bible), "bootstrap answer")

@@ -18,7 +18,7 @@ import jinja2.sandbox
 from pydantic import BaseModel, ConfigDict, Field
 
 from novelcraft.errors import BadInput
-from novelcraft.models import Character, EventType, Outline
+from novelcraft.models import Character, EventType, Outline, Relationship, Season
 
 
 class TextAnswer(BaseModel):
@@ -34,6 +34,9 @@ class BootstrapAnswer(BaseModel):
     worldbuilding: str = Field(min_length=1)
     characters: list[Character] = Field(min_length=1, max_length=8)
     plot_outline: str = Field(min_length=1)
+    # Planned from the episode count in the concept; a model may leave them out.
+    seasons: list[Season] = Field(default_factory=list, max_length=20)
+    relationships: list[Relationship] = Field(default_factory=list, max_length=40)
 
 
 class ExtractedEvent(BaseModel):

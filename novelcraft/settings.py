@@ -76,9 +76,14 @@ class MetricSettings(_Section):
 class BackendSettings(_Section):
     default: str = Field(default="offline", min_length=1)
     model: str = ""
-    concurrency: int = Field(default=2, ge=1, le=64)
+    concurrency: int = Field(default=2, ge=1, le=32)
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_key_env: str = Field(default="OPENAI_API_KEY", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    # Where the key comes from: the variable named above, or the workspace's key file
+    # (entered once in the 설정 screen; never in DuckDB, backups, exports or logs).
+    openai_key_source: Literal["env", "file"] = "env"
+    # Seconds one LLM call may take; 0 keeps the per-task defaults (seed 003 §11-2).
+    call_timeout_seconds: float = Field(default=0, ge=0)
     codex_binary: str = Field(default="codex", min_length=1)
     # The offline demo writer: share of first drafts that miss the length range (exercises the
     # guard and retry, as real models do) and that slip into explanatory narration.
@@ -220,6 +225,7 @@ def _toml_value(value: object) -> str:
         return repr(value)
     if isinstance(value, str):
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        escaped = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped)
         return f'"{escaped}"'
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
@@ -235,3 +241,10 @@ def render_settings_toml(settings: Settings | None = None) -> str:
         for key, value in model:
             lines.append(f"{key} = {_toml_value(value)}")
     return "\n".join(lines) + "\n"
+
+
+def write_settings(path: Path, settings: Settings) -> None:
+    """Write `novelcraft.toml` atomically: a reader sees the old file or the new one."""
+    from novelcraft.files import write_file_atomically
+
+    write_file_atomically(path, render_settings_toml(settings))

@@ -137,3 +137,60 @@ def test_serve_writes_server_json_serves_and_stops_on_sigterm(tmp_path):
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     assert not (ws / "server.json").exists()
+
+
+def test_an_unknown_project_in_the_url_is_named_not_shown(workspace):
+    state = sample_state(workspace)
+    real = state.project
+    state.param.update(project="base-font", screen="quality")
+    shell = Shell(state=state)
+    assert state.project == "base-font"  # not silently swapped for another project
+    shown = shell.current()
+    assert isinstance(shown, pn.pane.Alert) and "프로젝트를 찾을 수 없습니다" in shown.object
+    state.project = real
+    assert not isinstance(shell.current(), pn.pane.Alert)
+    assert state.project_title() == workspace.get_bible(real).project.name
+
+
+def test_the_sidebar_names_the_writer_and_follows_settings(workspace):
+    shell = Shell(state=sample_state(workspace))
+    assert "데모 작가" in shell.backend_line()
+    workspace.update_settings({"backend": {"default": "openai", "model": "llama3"}})
+    assert "데모 작가" not in shell.backend_line() and "llama3" in shell.backend_line()
+
+
+def test_a_closed_tab_leaves_no_websocket_traceback():
+    import logging
+
+    from tornado.websocket import WebSocketClosedError
+
+    from novelcraft.dashboards.server import quiet_closed_sockets
+
+    quiet_closed_sockets()
+    # asyncio logs "Task exception was never retrieved" for a write to a closed socket.
+    logger = logging.getLogger("asyncio")
+    try:
+        raise WebSocketClosedError()
+    except WebSocketClosedError:
+        record = logger.makeRecord(
+            logger.name, logging.ERROR, __file__, 1, "Exception in callback", (), sys.exc_info()
+        )
+    assert not any(f.filter(record) for f in logger.filters if hasattr(f, "CLOSED"))
+    other = logger.makeRecord(logger.name, logging.ERROR, __file__, 1, "real problem", (), None)
+    assert all(f.filter(other) for f in logger.filters)
+
+
+def test_no_widget_carries_an_english_tooltip(workspace):
+    """Panel turns a param's `doc` into a widget's "?" tooltip: none may be English."""
+    import re
+
+    setup_extensions()
+    shell = Shell(state=sample_state(workspace, episodes=1))
+    english = {}
+    for key in SCREEN_CLASSES:
+        shell.state.screen = key
+        for widget in pn.panel(shell.current()).select(pn.widgets.Widget):
+            text = getattr(widget, "description", None) or ""
+            if re.search(r"[A-Za-z]{3,}", str(text)):
+                english[f"{key}:{type(widget).__name__}"] = text
+    assert english == {}

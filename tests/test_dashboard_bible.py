@@ -92,3 +92,65 @@ def test_relationship_graph_has_a_node_per_character_and_an_edge_per_relationshi
     assert len(graph) == len(bible.relationships)
     assert sorted(graph.dimension_values("kind")) == sorted(r.kind for r in bible.relationships)
     hv.render(overlay)  # draws without error
+
+
+def test_characters_seasons_and_relationships_are_added_and_removed(screen):
+    ws, slug = screen.state.ws, screen.state.project
+
+    def stored():
+        return ws.get_bible(slug)
+
+    names = screen.names
+    seasons_before = len(stored().seasons)
+    screen.param.update(season_title="새 시즌")
+    number, first = screen.season_number, screen.season_first
+    screen.add_season()
+    assert screen.message_kind == "success", screen.message
+    added = [s for s in stored().seasons if s.number == number]
+    assert added and added[0].first_episode == first and added[0].title == "새 시즌"
+    screen.param.update(season_number=number + 1, season_first=first, season_last=first + 3)
+    screen.add_season()  # overlaps the one just added
+    assert screen.message_kind == "danger" and "겹칩니다" in screen.message
+    assert len(stored().seasons) == seasons_before + 1
+    screen.season_pick = number
+    screen.delete_season()
+    assert len(stored().seasons) == seasons_before
+
+    screen.param.update(rel_from=names[0], rel_to=names[0], rel_kind="라이벌")
+    screen.add_relationship()
+    assert screen.message_kind == "danger" and "서로 다른 두 인물" in screen.message
+    count = len(stored().relationships)
+    screen.param.update(rel_from=names[0], rel_to=names[-1], rel_kind="숙적")
+    screen.add_relationship()
+    assert len(stored().relationships) == count + 1
+    assert stored().relationships[-1].kind == "숙적"
+    screen.rel_pick = count
+    screen.delete_relationship()
+    assert len(stored().relationships) == count
+
+    victim = names[-1]
+    linked = sum(victim in (r.from_, r.to) for r in stored().relationships)
+    screen.character = victim
+    screen.delete_character()
+    assert victim not in [c.name for c in stored().characters]
+    assert all(victim not in (r.from_, r.to) for r in stored().relationships)
+    assert (f"관계 {linked}개" in screen.message) == bool(linked)
+
+
+def test_the_graph_has_a_legend_with_korean_roles(screen):
+    from novelcraft.dashboards.bible_lists import graph_legend
+
+    legend = graph_legend().object
+    assert "주인공" in legend and "조연" in legend and "관계의 종류" in legend
+
+
+def test_formality_reads_as_korean_and_keeps_unknown_values(screen):
+    from novelcraft.dashboards.voice_form import formality_label, formality_options
+
+    assert formality_label("반말_기본") == "반말 (기본)"
+    assert formality_options("궁중어")["궁중어"] == "궁중어"  # an imported value stays
+    picker = screen.form._formality_picker()
+    screen.form.formality = "존댓말_기본"
+    assert picker.value == "존댓말_기본" and "존댓말 (기본)" in picker.options
+    picker.value = "반말_기본"
+    assert screen.form.formality == "반말_기본"

@@ -3,6 +3,7 @@ generation progress, without a browser."""
 
 from __future__ import annotations
 
+import panel as pn
 import pytest
 from dashboard_helpers import sample_state, wait_for
 
@@ -10,6 +11,7 @@ from novelcraft.dashboards import editor_tabs
 from novelcraft.dashboards.editor import AUTOSAVE_IDLE_SECONDS, EditorScreen
 from novelcraft.dashboards.metric_badges import METRIC_LABELS
 from novelcraft.dashboards.state import AppState
+from novelcraft.dashboards.version_diff import diff_html
 from novelcraft.jobs.owner import Owner
 
 
@@ -38,8 +40,6 @@ def test_events_versions_and_context_tabs(screen):
     assert len(screen.versions) >= 1
     html = editor_tabs.context_html(screen.columns["context_sizes"], 12000)
     assert "세계관" in html and "예산 12,000자" in html
-    diff = editor_tabs.diff_html("하나\n둘\n", "하나\n셋\n", "v1", "v2")
-    assert "-둘" in diff and "+셋" in diff
 
 
 def test_save_makes_a_new_version_and_remeasures(screen):
@@ -156,3 +156,73 @@ def test_revision_instruction_and_refusals(workspace):
         revision = screen.revision
         wait_for(lambda: not screen.job_id, poll=screen.poll)
     assert screen.revision > revision and screen.versions[-1].kind == "revise"
+
+
+def manuscript_widget(view) -> pn.widgets.TextAreaInput:
+    found = [w for w in view.select(pn.widgets.TextAreaInput) if "nc-manuscript" in w.css_classes]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_typing_never_writes_the_text_back_to_the_browser(screen):
+    """The root of the lost keystrokes: every keystroke that reached the server was written
+    back into the widget's value, which resets the browser's textarea to older text."""
+    widget = manuscript_widget(screen.__panel__())
+    written: list[str] = []
+    widget.param.watch(lambda e: written.append(e.new), "value")
+    typed = screen.saved_text
+    for syllable in ["그", "날", " ", "밤", ",", " ", "a", "b"]:
+        typed += syllable
+        widget.value_input = typed  # what the browser sends on each input event
+        assert screen.draft == typed
+    screen.maybe_autosave(now=10**9)  # autosave fires mid-typing
+    assert screen.last_saved_at and screen.saved_text == typed
+    widget.value_input = typed + "!"
+    assert written == [] and screen.draft == typed + "!"
+
+
+def test_a_load_is_the_one_time_the_text_goes_to_the_browser(screen):
+    widget = manuscript_widget(screen.__panel__())
+    widget.value_input = screen.saved_text + " 덧붙임"
+    screen.load()  # 다시 불러오기
+    assert widget.value == screen.saved_text and screen.draft == screen.saved_text
+    screen.state.episode = 2
+    assert widget.value == screen.state.ws.get_episode(screen.state.project, 2).content
+
+
+def test_saving_unchanged_text_makes_no_version(screen):
+    versions = len(screen.versions)
+    assert screen.save() is False
+    assert "바뀐 내용이 없어" in screen.message
+    assert len(screen.state.ws.episode_versions(screen.state.project, 1)) == versions
+
+
+def test_ctrl_s_saves_through_the_shortcut(screen):
+    from novelcraft.dashboards.shortcuts import SaveShortcut
+
+    view = screen.__panel__()
+    (shortcut,) = view.select(SaveShortcut)
+    manuscript_widget(view).value_input = screen.saved_text + "\n\n그때, 문이 열렸다!"
+    with Owner(screen.state.ws, workers=1):
+        shortcut._handle_msg({"save": True})
+        assert screen.message.startswith("저장했습니다")
+        wait_for(lambda: not screen.job_id, poll=screen.poll)
+    assert screen.versions[-1].content.endswith("그때, 문이 열렸다!")
+
+
+def test_editor_opens_on_the_manuscript_tab(screen):
+    (tabs,) = [t for t in screen.__panel__().select(pn.Tabs) if "nc-editor-tabs" in t.css_classes]
+    assert tabs._names[tabs.active] == "원고"
+
+
+def test_diff_marks_insertions_and_deletions_inline_with_korean_labels():
+    old = "첫 문단.\n둘째 문단은 길다.\n셋\n넷\n다섯\n여섯\n일곱"
+    new = "첫 문단.\n둘째 문단은 아주 길다.\n셋\n넷\n다섯\n여섯\n일곱\n새 문단!"
+    html = diff_html(old, new, "v1", "v2")
+    assert '<ins class="nc-ins"' in html and ">아주 </ins>" in html
+    assert "새 문단!</ins>" in html
+    assert "바뀌지 않은 문단" in html and "추가된 글" in html and "삭제된 글" in html
+    assert "@@" not in html and "+++" not in html
+    removed = diff_html("하나\n둘", "하나", "v1", "v2")
+    assert ">둘</del>" in removed and "삭제 1자" in removed
+    assert "같습니다" in diff_html("같은 글", "같은 글")

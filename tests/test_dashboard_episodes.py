@@ -55,8 +55,7 @@ def test_creating_an_existing_number_is_refused(screen):
 
 
 def test_open_and_two_step_delete(screen):
-    screen.open_selected()
-    assert screen.message_kind == "warning"
+    assert screen.selected == 1  # "열기" has an episode that exists from the start
     screen.selected = 4
     screen.open_selected()
     assert screen.state.screen == "editor" and screen.state.episode == 4
@@ -65,3 +64,10 @@ def test_open_and_two_step_delete(screen):
     screen.delete_selected()
     assert screen.state.ws.count_episodes(screen.state.project) == 29
     assert 4 not in list(screen.rows["회차"])
+
+
+def test_titles_are_filled_and_the_demo_writer_is_badged(screen):
+    rows = screen.rows.set_index("회차")
+    assert all(title and title != "(제목 없음)" for title in rows["제목"])
+    assert list(rows.loc[[1, 2], "작가"]) == ["🤖 데모 작가"] * 2
+    assert rows.loc[3, "작가"] == "" and rows.loc[3, "제목"] == "3화 제목"

@@ -91,3 +91,24 @@ def test_bootstrap_job_then_trial_episode_opens_the_editor(workspace):
     assert wizard.progress.percent == 100
     assert state.episode == 1
     assert workspace.get_episode(wizard.created, 1).content
+
+
+def test_wizard_keeps_every_typed_supporting_character_and_plans_seasons(workspace):
+    state = AppState(ws=workspace)
+    screen = ProjectsScreen(state=state)
+    wizard = screen.wizard
+    assert wizard.planned_episodes == 50  # seed 003 §2-1
+    wizard.param.update(
+        project_name="학생회실의 불", genre="미스터리/스릴러", tone="서늘하게",
+        protagonist="한서윤(학생회장, 냉정함)",
+        supporting="도재현(전학생, 비밀이 많음), 오민지(부회장, 수다스러움)",
+        planned_episodes=80,
+    )  # fmt: skip
+    with Owner(workspace, workers=1):
+        wizard.start_bootstrap()
+        wait_for(lambda: wizard.created, poll=screen.poll)
+    bible = workspace.get_bible(wizard.created)
+    assert [c.name for c in bible.characters] == ["한서윤", "도재현", "오민지"]
+    assert bible.seasons[0].first_episode == 1 and bible.seasons[-1].last_episode == 80
+    assert {r.to for r in bible.relationships} == {"도재현", "오민지"}
+    assert screen.selected == wizard.created  # "선택:" follows the sidebar's project

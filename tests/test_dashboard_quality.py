@@ -7,10 +7,12 @@ import csv
 import io
 
 import holoviews as hv
+import pandas as pd
 import pytest
 from dashboard_helpers import sample_state
 
-from novelcraft.dashboards.quality import QualityScreen, metric_chart
+from novelcraft.dashboards.quality import QualityScreen
+from novelcraft.dashboards.quality_charts import metric_chart, season_boxes
 from novelcraft.dashboards.quality_data import CHART_METRICS, baseline_rows, season_of
 from novelcraft.metrics import load_baseline
 
@@ -68,3 +70,61 @@ def test_no_project_and_no_episodes(workspace):
 
     assert QualityScreen(state=AppState(ws=workspace)).charts() is None
     assert QualityScreen(state=sample_state(workspace)).charts() is None
+
+
+def two_seasons() -> pd.DataFrame:
+    values = [7500, 8200, 9900, 8100, 7900, 6500]
+    return pd.DataFrame(
+        {
+            "episode_number": range(1, 7),
+            "length": values,
+            "dialogue_ratio": [0.45, 0.5, 0.3, 0.55, 0.48, 0.52],
+            "season": ["시즌 1"] * 3 + ["시즌 2"] * 3,
+        }
+    )
+
+
+def test_chart_marks_band_baseline_seasons_and_out_of_band_points(workspace):
+    settings = workspace.settings
+    chart = metric_chart(two_seasons(), "length", settings)
+    elements = list(chart)
+    by_kind = {}
+    for el in elements:
+        by_kind.setdefault(type(el).__name__, []).append(el)
+    assert list(by_kind["VLines"][0].data["x"]) == [3.5]  # the season boundary
+    assert list(by_kind["Segments"][0].data["y0"]) == [8200.0, 7900.0]  # per-season medians
+    crosses = [s for s in by_kind["Scatter"] if s.opts.get().kwargs.get("marker") == "x"]
+    assert list(crosses[0].data["episode_number"]) == [3, 6]  # 9,900 and 6,500 are outside
+    low, high = chart.opts.get().kwargs["ylim"]
+    baseline = load_baseline().median["length"]
+    assert low <= baseline <= high  # the human baseline is always in view
+    assert chart.opts.get().kwargs["xticks"] == [1, 2, 3, 4, 5, 6]  # integers only
+
+
+def test_ratio_charts_are_in_percent_like_the_tables(workspace):
+    chart = metric_chart(two_seasons(), "dialogue_ratio", workspace.settings)
+    points = next(el for el in chart if isinstance(el, hv.Scatter))
+    assert list(points.data["value"])[:2] == [45.0, 50.0]
+    span = next(el for el in chart if isinstance(el, hv.HSpan))
+    assert (span.data[0], span.data[1]) == pytest.approx((40.0, 60.0))
+    assert "(%)" in chart.opts.get().kwargs["title"]
+
+
+def test_season_comparison_has_one_box_per_season(workspace):
+    boxes = season_boxes(two_seasons(), "length", workspace.settings)
+    box = next(el for el in boxes if isinstance(el, hv.BoxWhisker))
+    assert sorted(box.data["season"].unique()) == ["시즌 1", "시즌 2"]
+    hv.render(boxes)
+
+
+def test_clicking_near_a_point_opens_that_episode(screen):
+    assert screen.open_near(2.2) is True
+    assert screen.state.screen == "editor" and screen.state.episode == 2
+    assert screen.open_near(7.5) is False
+
+
+def test_csv_has_project_and_season_columns(screen):
+    rows = list(csv.DictReader(io.StringIO(screen.csv_file().getvalue())))
+    assert {r["project"] for r in rows} == {screen.state.project}
+    assert {r["season"] for r in rows} == {"시즌 1"}
+    assert list(rows[0])[:3] == ["project", "season", "episode_number"]

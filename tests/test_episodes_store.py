@@ -25,6 +25,15 @@ def test_save_creates_a_version_and_bumps_the_revision(workspace, project):
     assert kinds == [(1, "user", "첫 문장.\n둘째 문장."), (2, "user", "고친 문장.")]
 
 
+def test_saving_the_same_text_twice_makes_no_version(workspace, project):
+    workspace.create_episode(project, 1, content="원문")
+    first = workspace.save_episode(project, 1, "고친 글", expected_revision=1)
+    again = workspace.save_episode(project, 1, "고친 글", expected_revision=first.revision)
+    stale_but_same = workspace.save_episode(project, 1, "고친 글", expected_revision=1)
+    assert again.revision == first.revision == stale_but_same.revision == 2
+    assert [v.content for v in workspace.episode_versions(project, 1)] == ["원문", "고친 글"]
+
+
 def test_a_stale_save_is_refused_and_changes_nothing(workspace, project):
     workspace.create_episode(project, 1, content="원문")
     workspace.save_episode(project, 1, "첫 탭의 수정", expected_revision=1)

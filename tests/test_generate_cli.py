@@ -53,9 +53,11 @@ def test_generate_then_read_everything_back(cli, slug, tmp_path):
 
 def test_revise_and_outline_commands(cli, slug):
     assert cli("generate", slug, "--from", "1", "--to", "1").code == 0
+    before = json.loads(cli("show", slug, "1", "--json").out)["content"]
     revised = cli("revise", slug, "1", "--instruction", "하린의 분노를 더 드러내")
     assert revised.code == 0, revised.err
-    assert "하린의 분노를 더 드러내" in json.loads(cli("show", slug, "1", "--json").out)["content"]
+    after = json.loads(cli("show", slug, "1", "--json").out)["content"]
+    assert after != before and "하린의 분노를 더 드러내" not in after  # revised, not pasted
     planned = cli("outline", slug, "2", "--json")
     assert planned.code == 0 and 3 <= len(json.loads(planned.out)["scenes"]) <= 5
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fake_llm import ScriptedBackend
@@ -284,9 +285,12 @@ def test_an_outline_naming_an_unknown_character_is_refused(workspace, project):
 def test_revise_makes_a_new_version_and_marks_later_episodes_stale(workspace, project):
     workspace.generate(project, 1, 2)
     before = workspace.get_episode(project, 1)
-    revised = revise_episode(workspace.run(project, _offline_except()), 1, "도윤이 더 냉정하게")
+    instruction = "대사를 더 짧게"
+    revised = revise_episode(workspace.run(project, _offline_except()), 1, instruction)
     assert revised.revision > before.revision
-    assert "도윤이 더 냉정하게" in revised.content
+    assert instruction not in revised.content  # applied, not pasted in
+    quotes = lambda text: re.findall(r'"([^"]*)"', text)  # noqa: E731
+    assert sum(map(len, quotes(revised.content))) < sum(map(len, quotes(before.content)))
     assert workspace.episode_versions(project, 1)[-1].kind == "revise"
     assert workspace.get_episode(project, 2).context_stale is True
     with pytest.raises(NotFound):

@@ -14,7 +14,7 @@ SECTIONS = {k: f"<{k}>" for k in ("world", "voices", "character_state", "summari
                                   "plot_position", "outline", "instructions")}  # fmt: skip
 VARIABLES = {
     "bootstrap": dict(genre="판타지", tone="밝게", protagonist="강도윤", supporting="",
-                      banned_elements="", notes="", references=""),
+                      banned_elements="", notes="", references="", episodes=60),
     "outline": dict(episode_number=3, genre="판타지", synopsis="줄거리", sections=SECTIONS,
                     target_length=8000, feedback=["3화 아웃라인이 1화와 같은 기능을 반복합니다"]),
     "episode": dict(episode_number=3, genre="판타지", tone="밝게", sections=SECTIONS,

@@ -6,11 +6,12 @@ silently ignored option.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from novelcraft.models import Bible
+from novelcraft.settings import BackendSettings
 
 MAX_EPISODE = 100_000
 
@@ -128,3 +129,23 @@ class ForeshadowDecision(Body):
 
     dropped: bool | None = None
     due_episode: int | None = Field(default=None, ge=1, le=MAX_EPISODE)
+
+
+class SettingsChange(Body):
+    """`{section: {key: value}}` applied to the workspace's settings (validated as a whole)."""
+
+    changes: dict[str, dict[str, Any]]
+
+
+class ApiKeyBody(Body):
+    key: str = Field(min_length=1, max_length=4096)
+
+
+class ApiKeyPresence(BaseModel):
+    """Whether the workspace holds a key file; the key itself never leaves the owner."""
+
+    present: bool
+
+
+class BackendCheckRequest(Body):
+    backend: BackendSettings | None = None

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 import novelcraft
 from novelcraft.api import bodies
 from novelcraft.api.tables import frame_to_csv, frame_to_parquet
+from novelcraft.backends.check import BackendCheck
 from novelcraft.canon.models import (
     CanonReport,
     CharacterState,
@@ -42,6 +43,7 @@ from novelcraft.models import (
     ProjectSummary,
 )
 from novelcraft.reports import GuardSummary
+from novelcraft.settings import Settings
 
 # Platform splits write a folder: clients build them from the episodes (export.CLIENT_FORMATS).
 EXPORT_FORMATS = ("zip", "md", "txt", "epub")
@@ -231,6 +233,17 @@ def _frame(r: Request) -> Download:
         return Download(frame_to_csv(frame), "text/csv; charset=utf-8", f"{r.slug}.{kind}.csv")
     return Download(frame_to_parquet(frame), "application/vnd.apache.parquet",
                     f"{r.slug}.{kind}.parquet")  # fmt: skip
+
+
+def _writers(r: Request) -> dict[str, str]:
+    first = r.query.integer("first", 1, low=1)
+    last = r.query.integer("last", 2**31 - 1, low=1)
+    return {str(n): w for n, w in r.ws.episode_writers(r.slug, first, last).items()}
+
+
+def _save_api_key(r: Request) -> bodies.ApiKeyPresence:
+    r.ws.save_api_key(r.body.key)
+    return bodies.ApiKeyPresence(present=True)
 
 
 def _estimate(r: Request) -> dict:
@@ -460,4 +473,19 @@ ENDPOINTS: list[Endpoint] = [
              response=list[JobLog], query=("after", "last")),
     Endpoint("POST", "/api/backup", "Write a backup", _backup, body=bodies.BackupRequest,
              response=bodies.PathResult, status=201),
+    Endpoint("GET", P + "/writers", "Which backend wrote each episode (first..last)", _writers,
+             response=dict[str, str], query=("first", "last")),
+    Endpoint("GET", "/api/settings", "The workspace settings", lambda r: r.ws.settings,
+             response=Settings),
+    Endpoint("PUT", "/api/settings", "Change settings (used from the next job on)",
+             lambda r: r.ws.update_settings(r.body.changes), body=bodies.SettingsChange,
+             response=Settings),
+    Endpoint("GET", "/api/settings/api-key", "Whether a key file is kept (never the key)",
+             lambda r: bodies.ApiKeyPresence(present=r.ws.has_api_key()),
+             response=bodies.ApiKeyPresence),
+    Endpoint("PUT", "/api/settings/api-key", "Keep an API key in the 0600 key file",
+             _save_api_key, body=bodies.ApiKeyBody, response=bodies.ApiKeyPresence),
+    Endpoint("POST", "/api/settings/check", "One short call through a backend, timed",
+             lambda r: r.ws.check_backend(r.body.backend), body=bodies.BackendCheckRequest,
+             response=BackendCheck),
 ]  # fmt: skip

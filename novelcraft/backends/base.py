@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from abc import ABC, abstractmethod
+from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -107,8 +108,16 @@ class Backend(ABC):
     key_env_var: ClassVar[str | None] = None
     Options: ClassVar[type[BackendOptions]] = BackendOptions
 
-    def __init__(self, settings: BackendSettings | None = None, *, model: str | None = None):
+    def __init__(
+        self,
+        settings: BackendSettings | None = None,
+        *,
+        model: str | None = None,
+        key_file: Path | None = None,
+    ):
         self.settings = settings or BackendSettings()
+        # The workspace's key file, for backends that take a key (read at call time).
+        self.key_file = key_file
         self.model = model or self.settings.model or self.default_model()
         self._slots = threading.BoundedSemaphore(max(1, self.settings.concurrency))
 
@@ -166,7 +175,11 @@ def register(cls: type[Backend]) -> type[Backend]:
 
 
 def get_backend(
-    name: str, settings: BackendSettings | None = None, *, model: str | None = None
+    name: str,
+    settings: BackendSettings | None = None,
+    *,
+    model: str | None = None,
+    key_file: Path | None = None,
 ) -> Backend:
     from novelcraft.backends import load_builtin_backends
 
@@ -176,4 +189,6 @@ def get_backend(
     except KeyError:
         known = ", ".join(sorted(REGISTRY))
         raise BadInput(f"unknown backend {name!r} (known: {known})") from None
+    if cls.needs_key:
+        return cls(settings, model=model, key_file=key_file)
     return cls(settings, model=model)

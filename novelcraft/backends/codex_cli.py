@@ -270,8 +270,8 @@ class CodexBackend(Backend):
     supports_schema = True
     Options = CodexOptions
 
-    def __init__(self, settings: BackendSettings | None = None, *, model: str | None = None):
-        super().__init__(settings, model=model)
+    def __init__(self, settings: BackendSettings | None = None, *, model=None, key_file=None):
+        super().__init__(settings, model=model, key_file=key_file)
         self._lock = threading.Lock()
         self._running: list[_Run] = []
 

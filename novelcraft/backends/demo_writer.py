@@ -19,6 +19,7 @@ from importlib import resources
 import yaml
 
 from novelcraft.backends import korean
+from novelcraft.backends.demo_cast import places_in
 from novelcraft.backends.prompt_reading import Voice
 
 
@@ -47,9 +48,11 @@ class Draft:
     times), which is what keeps `repetition_rate` at the level of real prose.
     """
 
-    def __init__(self, rng: random.Random, voices: list[Voice]):
+    def __init__(self, rng: random.Random, voices: list[Voice], setting: dict | None = None):
         self.rng = rng
         self.voices = voices or [Voice(name=n) for n in phrases()["names"][:3]]
+        # The project's own places and props (from its bible) over the generic banks.
+        self.setting = {k: v for k, v in (setting or {}).items() if v}
         self.seen: set[str] = set()
         self.tail = ""  # the last characters written, so stretches across joins count too
         self.grams: Counter[tuple[str, ...]] = Counter()  # narration eojeol 4-grams
@@ -58,7 +61,7 @@ class Draft:
         self.total = 0
 
     def pick(self, key: str) -> str:
-        return self.rng.choice(phrases()[key])
+        return self.rng.choice(self.setting.get(key) or phrases()[key])
 
     def _new_windows(self, unit: str) -> set[str]:
         compact = "".join(unit.split())
@@ -144,6 +147,7 @@ def write_episode(
     target: int,
     *,
     explain: bool = False,
+    setting: dict | None = None,
 ) -> str:
     p = phrases()
     scenes = (outline or {}).get("scenes") or [
@@ -151,7 +155,7 @@ def write_episode(
         for _ in range(rng.randint(3, 5))
     ]
     by_name = {v.name: v for v in voices}
-    draft = Draft(rng, voices)
+    draft = Draft(rng, voices, setting)
     ratio = rng.uniform(0.46, 0.54)
     blocks: list[str] = []
     per_scene = target / len(scenes)
@@ -206,6 +210,26 @@ def write_episode(
             )
         blocks.append("\n\n".join(paragraphs))
     return "\n\n###\n\n".join(blocks) + "\n"
+
+
+def genre_bank(text: str) -> dict | None:
+    """The genre bank whose keys occur in `text` (genre, synopsis, world), if any."""
+    for bank in phrases()["genres"]:
+        if any(key in text for key in bank["keys"]):
+            return bank
+    return None
+
+
+def project_setting(genre: str, world: str) -> dict:
+    """Places, props and dialogue locations for a project: the places its world names first,
+    then its genre's bank."""
+    bank = genre_bank(f"{genre} {world}") or {}
+    places = places_in(world) or bank.get("places") or []
+    return {
+        "places": places,
+        "objects": bank.get("objects") or [],
+        "locations": [f"{place}에" for place in places],
+    }
 
 
 def _explanation(draft: Draft, name: str) -> str:

@@ -14,7 +14,7 @@ import re
 import time
 from typing import Any
 
-from novelcraft.backends import demo_foreshadows, demo_writer, korean
+from novelcraft.backends import demo_bootstrap, demo_foreshadows, demo_revise, demo_writer
 from novelcraft.backends import prompt_reading as read
 from novelcraft.backends.base import Backend, BackendOptions, register
 
@@ -36,6 +36,7 @@ _PURPOSES = (
     ("revise", "특정 부분을 수정해주세요"),
     ("events", "이벤트를 추출해주세요"),
     ("summary", "요약해주세요"),
+    ("check", "연결 시험입니다"),
 )
 
 
@@ -80,6 +81,9 @@ class OfflineBackend(Backend):
 
     # --- tasks ------------------------------------------------------------------------
 
+    def _check(self, prompt: str, rng: random.Random, options: OfflineOptions) -> str:
+        return "확인"
+
     def _draft(self, prompt: str, rng: random.Random, options: OfflineOptions) -> str:
         low, high = read.length_range(prompt)
         retried = bool(read.feedback(prompt))
@@ -87,8 +91,15 @@ class OfflineBackend(Backend):
         if rng.random() < (options.miss_share / 4 if retried else options.miss_share):
             target = low * 0.82 if rng.random() < 0.5 else high * 1.12
         explain = not retried and rng.random() < options.explain_share
+        world = read.section(prompt, "작품 설정")
+        genre = read.bullet_values(world).get("장르", "")
         return demo_writer.write_episode(
-            rng, read.voices(prompt), read.outline(prompt), int(target), explain=explain
+            rng,
+            read.voices(prompt),
+            read.outline(prompt),
+            int(target),
+            explain=explain,
+            setting=demo_writer.project_setting(genre, world),
         )
 
     def _style(self, prompt: str, rng: random.Random, options: OfflineOptions) -> str:
@@ -99,14 +110,7 @@ class OfflineBackend(Backend):
     def _revise(self, prompt: str, rng: random.Random, options: OfflineOptions) -> str:
         text = read.section(prompt, "원본 원고")
         instruction = read.section(prompt, "수정 지시").strip()
-        voices = read.voices(prompt)
-        name = voices[0].name if voices else "그"
-        line = demo_writer.phrases()["revise_line"].format(
-            name=korean.topic(name), instruction=instruction.rstrip(".") + "."
-        )
-        paragraphs = text.strip().split("\n\n")
-        paragraphs.insert(1 if len(paragraphs) > 1 else 0, line)
-        return "\n\n".join(paragraphs) + "\n"
+        return demo_revise.apply(text, instruction, read.voices(prompt), rng) + "\n"
 
     def _summary(self, prompt: str, rng: random.Random, options: OfflineOptions) -> str:
         number = read.episode_number(prompt)
@@ -210,53 +214,5 @@ class OfflineBackend(Backend):
         )
 
     def _bootstrap(self, prompt: str, rng: random.Random, options: OfflineOptions) -> str:
-        p = demo_writer.phrases()
         concept = read.bullet_values(read.section(prompt, "컨셉"))
-        protagonist = concept.get("주인공", "")
-        hangul = re.findall(r"[가-힣]{2,4}", protagonist + " " + concept.get("조연", ""))
-        names = list(dict.fromkeys(hangul[:1] + [n for n in p["names"] if n not in hangul]))
-        supporting = [
-            n for n in re.findall(r"[가-힣]{2,4}", concept.get("조연", "")) if n not in names[:1]
-        ][:2]
-        cast = list(dict.fromkeys(names[:1] + supporting + names[1:]))[:5]
-        roles = ["main", "main", "supporting", "supporting", "minor"]
-        characters = []
-        for i, name in enumerate(cast):
-            voice = p["voices"][i % len(p["voices"])]
-            characters.append(
-                {
-                    "name": name,
-                    "role": roles[i],
-                    "personality": p["personalities"][i % len(p["personalities"])],
-                    "speech_style": {
-                        k: voice[k]
-                        for k in (
-                            "endings",
-                            "banned_endings",
-                            "catchphrases",
-                            "formality",
-                            "emotion_style",
-                        )
-                    },
-                    "behavioral_rules": {
-                        "values": [],
-                        "never_does": [],
-                        "conflict_style": voice["conflict_style"],
-                    },
-                    "background": protagonist if i == 0 else "",
-                }
-            )
-        genre = concept.get("장르", "현대판타지")
-        return json.dumps(
-            {
-                "synopsis": p["synopsis"].format(
-                    genre=genre, protagonist=cast[0], tone=concept.get("톤/느낌", "")
-                ),
-                "worldbuilding": p["worldbuilding"].format(
-                    genre=genre, banned=concept.get("금지 요소", "없음")
-                ),
-                "characters": characters,
-                "plot_outline": p["plot_outline"],
-            },
-            ensure_ascii=False,
-        )
+        return json.dumps(demo_bootstrap.answer(concept, rng), ensure_ascii=False)

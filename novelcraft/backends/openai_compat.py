@@ -73,8 +73,8 @@ class OpenAIBackend(Backend):
     needs_key = True
     key_env_var = "OPENAI_API_KEY"
 
-    def __init__(self, settings: BackendSettings | None = None, *, model: str | None = None):
-        super().__init__(settings, model=model)
+    def __init__(self, settings: BackendSettings | None = None, *, model=None, key_file=None):
+        super().__init__(settings, model=model, key_file=key_file)
         self.key_env_var = self.settings.openai_key_env
         self.base_url = self.settings.openai_base_url.rstrip("/")
 
@@ -83,6 +83,15 @@ class OpenAIBackend(Backend):
             raise BackendMisconfigured(
                 "openai: no model set (backend.model in novelcraft.toml or --model)"
             )
+
+    def api_key(self) -> str:
+        if self.settings.openai_key_source == "file":
+            if self.key_file is None or not self.key_file.is_file():
+                raise BackendMisconfigured(
+                    "openai: the key is to come from the workspace key file, but none was saved"
+                )
+            return self.key_file.read_text(encoding="utf-8").strip()
+        return os.environ.get(self.key_env_var or "", "")
 
     @property
     def url(self) -> str:
@@ -95,7 +104,7 @@ class OpenAIBackend(Backend):
             raise BackendMisconfigured(
                 "openai: no model set (backend.model in novelcraft.toml or --model)"
             )
-        key = os.environ.get(self.key_env_var or "", "")
+        key = self.api_key()
         try:
             return self._call(prompt, schema, options, key)
         except BackendError as exc:

@@ -44,6 +44,15 @@ TASK_POLICIES: dict[str, TaskPolicy] = {
     "events": TaskPolicy(timeout=60, retries=1),
 }
 
+
+def task_policy(purpose: str, timeout: float = 0) -> TaskPolicy | None:
+    """The task's policy with the workspace's per-call timeout (0 keeps the default)."""
+    policy = TASK_POLICIES.get(purpose)
+    if policy is None or not timeout:
+        return policy
+    return TaskPolicy(timeout=timeout, retries=policy.retries)
+
+
 DEFAULT_RATE_LIMIT_WAIT = 60.0  # seed: on 429 wait 60 s, then try again
 # Rate-limit waits do not use up retries, but they are bounded: past these the limit is not a
 # blip and the job queue should decide what to do.

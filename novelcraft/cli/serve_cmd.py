@@ -59,7 +59,7 @@ def run_server(
             loop.add_callback_from_signal(loop.stop)
 
         previous = signal.signal(signal.SIGTERM, stop)
-        click.echo(f"NovelCraft dashboard: {url}  (workspace {ws.paths.root}; Ctrl-C to stop)")
+        click.echo(f"NovelCraft 대시보드: {url}  (작업 공간 {ws.paths.root}, 끝내려면 Ctrl-C)")
         try:
             loop.start()
         except KeyboardInterrupt:
@@ -67,7 +67,7 @@ def run_server(
         finally:
             signal.signal(signal.SIGTERM, previous)
             server.stop()
-        click.echo("dashboard stopped", err=True)
+        click.echo("대시보드를 멈췄습니다", err=True)
     finally:
         remove_record(ws.paths)
         if api is not None:

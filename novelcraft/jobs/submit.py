@@ -130,7 +130,16 @@ def normalize_concept(concept: dict) -> dict:
         raw = concept.get("banned_elements", "")
         banned = [x.strip() for x in raw.split(",")] if isinstance(raw, str) else list(raw)
     banned = [str(x).strip() for x in banned if str(x).strip()]
+    try:
+        episodes = int(concept.get("episodes") or 50)
+    except (TypeError, ValueError):
+        raise BadInput(
+            f"episodes must be a whole number (got {concept.get('episodes')!r})"
+        ) from None
+    if not 1 <= episodes <= 1000:
+        raise BadInput(f"episodes must be between 1 and 1000 (got {episodes})")
     return {
+        "episodes": episodes,
         "name": concept["name"].strip(), "genre": concept["genre"].strip(),
         "tone": concept["tone"].strip(), "protagonist": concept["protagonist"].strip(),
         "supporting": concept.get("supporting", "") or "", "banned_elements": ", ".join(banned),

@@ -52,6 +52,16 @@ def count_episodes(store: Store, pid: int) -> int:
     return store.scalar("SELECT count(*) FROM episodes WHERE project_id = ?", [pid])
 
 
+def writers(store: Store, pid: int, first: int, last: int) -> dict[int, str]:
+    """Which backend wrote each episode's current text (the pipeline records it), where known."""
+    rows = store.rows(
+        "SELECT episode_number, json_extract_string(pipeline, '$.writer') AS writer "
+        "FROM episodes WHERE project_id = ? AND episode_number BETWEEN ? AND ?",
+        [pid, first, last],
+    )
+    return {r["episode_number"]: r["writer"] for r in rows if r["writer"]}
+
+
 def get_episode(store: Store, pid: int, number: int, slug: str = "") -> Episode:
     _check_number(number)
     row = store.row(
@@ -124,30 +134,46 @@ def save_content(
     status: str | None = None,
     title: str | None = None,
 ) -> Episode:
-    """Store a new text as a new version; refuse it if someone saved since `expected_revision`."""
+    """Store a new text as a new version; refuse it if someone saved since `expected_revision`.
+
+    Saving the text the episode already holds is a no-op that returns the episode as it is:
+    no version, no revision bump (an author pressing save twice makes one version), and no
+    conflict either, since nothing would be overwritten."""
     with store.transaction() as cur:
-        cur.execute(
-            "UPDATE episodes SET content = ?, length = ?, revision = revision + 1,"
-            " status = coalesce(?, status), title = coalesce(?, title),"
-            " updated_at = current_timestamp"
-            " WHERE project_id = ? AND episode_number = ? AND revision = ?"
-            " RETURNING id, revision",
-            [content, text_length(content), status, title, pid, number, expected_revision],
-        )
-        updated = cur.fetchone()
-        if updated is None:
-            current = cur.execute(
-                "SELECT revision FROM episodes WHERE project_id = ? AND episode_number = ?",
-                [pid, number],
-            ).fetchone()
-            if current is None:
-                raise NotFound(f"no episode {number}")
-            raise RevisionConflict(
-                f"episode {number} was saved elsewhere (revision {current[0]}, you had "
-                f"{expected_revision}); reload it and apply your change again"
-            )
-        add_version(cur, updated[0], kind, content, note)
+        current = cur.execute(
+            "SELECT content FROM episodes WHERE project_id = ? AND episode_number = ?",
+            [pid, number],
+        ).fetchone()
+        unchanged = current is not None and current[0] == content
+        if not unchanged:
+            _update_content(cur, pid, number, content, expected_revision, kind, note, status, title)
     return get_episode(store, pid, number)
+
+
+def _update_content(
+    cur, pid: int, number: int, content: str, expected_revision: int, kind, note, status, title
+) -> None:
+    cur.execute(
+        "UPDATE episodes SET content = ?, length = ?, revision = revision + 1,"
+        " status = coalesce(?, status), title = coalesce(?, title),"
+        " updated_at = current_timestamp"
+        " WHERE project_id = ? AND episode_number = ? AND revision = ?"
+        " RETURNING id, revision",
+        [content, text_length(content), status, title, pid, number, expected_revision],
+    )
+    updated = cur.fetchone()
+    if updated is None:
+        current = cur.execute(
+            "SELECT revision FROM episodes WHERE project_id = ? AND episode_number = ?",
+            [pid, number],
+        ).fetchone()
+        if current is None:
+            raise NotFound(f"no episode {number}")
+        raise RevisionConflict(
+            f"episode {number} was saved elsewhere (revision {current[0]}, you had "
+            f"{expected_revision}); reload it and apply your change again"
+        )
+    add_version(cur, updated[0], kind, content, note)
 
 
 def delete_episode(store: Store, pid: int, number: int) -> None:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
 
 from novelcraft import bible as bible_io
 from novelcraft.errors import BadInput, NotFound
-from novelcraft.files import private_umask
+from novelcraft.files import private_umask, write_file_atomically
 from novelcraft.frame_schema import check_kind
 from novelcraft.jobs import submit
 from novelcraft.models import (
@@ -27,7 +30,7 @@ from novelcraft.models import (
     ProjectSummary,
 )
 from novelcraft.reports import GuardSummary
-from novelcraft.settings import Settings
+from novelcraft.settings import BackendSettings, Settings, write_settings
 from novelcraft.slugs import is_valid_slug, slugify, unique_slug
 from novelcraft.store import Store, apply_migrations
 from novelcraft.store import episodes as episode_rows
@@ -35,6 +38,9 @@ from novelcraft.store import projects as project_rows
 from novelcraft.workspace import author
 from novelcraft.workspace.lock import OwnerLock
 from novelcraft.workspace.paths import WorkspacePaths
+
+if TYPE_CHECKING:
+    from novelcraft.backends.check import BackendCheck
 
 DEFAULT_WORKSPACE = "novelcraft-workspace"
 
@@ -218,6 +224,10 @@ class Workspace:
     def delete_episode(self, slug: str, number: int) -> None:
         episode_rows.delete_episode(self.store, self.project_id(slug), number)
 
+    def episode_writers(self, slug: str, first: int = 1, last: int = 2**31 - 1) -> dict[int, str]:
+        """Episode number -> id of the backend that wrote its text (`offline` = the demo)."""
+        return episode_rows.writers(self.store, self.project_id(slug), first, last)
+
     def episode_versions(self, slug: str, number: int) -> list[EpisodeVersion]:
         return episode_rows.versions(self.store, self.get_episode(slug, number).id)
 
@@ -270,8 +280,52 @@ class Workspace:
         from novelcraft.backends import get_backend
 
         return get_backend(
-            name or self.settings.backend.default, self.settings.backend, model=model
+            name or self.settings.backend.default,
+            self.settings.backend,
+            model=model,
+            key_file=self.paths.api_key,
         )
+
+    # --- settings (the 설정 screen) --------------------------------------------------------
+
+    def update_settings(self, changes: dict[str, dict[str, Any]]) -> Settings:
+        """Apply `{section: {key: value}}` to the settings, validate the whole, write
+        `novelcraft.toml` atomically and use them from the next job on (jobs build their
+        backend from `self.settings` when they start). Bad values raise BadInput naming the
+        key; nothing is written then."""
+        data = self.settings.model_dump()
+        for section, values in changes.items():
+            if section not in data or not isinstance(values, dict):
+                raise BadInput(f"unknown settings section {section!r}")
+            data[section].update(values)
+        try:
+            settings = Settings.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            key = ".".join(str(p) for p in err["loc"])
+            raise BadInput(f"settings {key}: {err['msg']}") from None
+        write_settings(self.paths.settings, settings)
+        self.settings = settings
+        return settings
+
+    def save_api_key(self, key: str) -> None:
+        """Keep the key in the workspace's 0600 key file (never in DuckDB or a log)."""
+        key = key.strip()
+        if not key or any(c.isspace() or not c.isprintable() for c in key):
+            raise BadInput("API key must be one line without spaces")
+        write_file_atomically(self.paths.api_key, key + "\n")  # mkstemp: mode 0600
+        os.chmod(self.paths.api_key, 0o600)
+
+    def has_api_key(self) -> bool:
+        return self.paths.api_key.is_file()
+
+    def check_backend(self, backend: BackendSettings | None = None) -> BackendCheck:
+        """One short call through `backend` (default: the saved settings), timed."""
+        from novelcraft.backends import get_backend
+        from novelcraft.backends.check import check_backend
+
+        settings = backend or self.settings.backend
+        return check_backend(get_backend(settings.default, settings, key_file=self.paths.api_key))
 
     def run(self, slug: str, backend=None, **options):
         """A pipeline run over project `slug` (see `novelcraft.pipeline.Run`)."""

@@ -16,6 +16,9 @@ DB_FILE = "novelcraft.duckdb"
 QUEUE_FILE = "queue.sqlite3"
 SERVER_FILE = "server.json"
 LOCK_FILE = "owner.lock"
+# The API key entered in the 설정 screen: mode 0600, outside DuckDB; backups, exports and logs
+# leave it out.
+API_KEY_FILE = "api-key.secret"
 SUBDIRS = ("backups", "exports", "prompts")
 
 
@@ -42,6 +45,10 @@ class WorkspacePaths:
     @property
     def lock(self) -> Path:
         return self.root / LOCK_FILE
+
+    @property
+    def api_key(self) -> Path:
+        return self.root / API_KEY_FILE
 
     @property
     def backups(self) -> Path:

@@ -18,6 +18,7 @@ from pydantic import TypeAdapter
 
 from novelcraft import bible as bible_io
 from novelcraft.api import DEADLINE_HEADER, WRITE_METHODS
+from novelcraft.backends.check import BackendCheck
 from novelcraft.canon.models import (
     CanonReport,
     CharacterState,
@@ -39,6 +40,7 @@ from novelcraft.models import (
     ProjectSummary,
 )
 from novelcraft.reports import GuardSummary
+from novelcraft.settings import BackendSettings, Settings
 from novelcraft.workspace.paths import WorkspacePaths
 
 T = TypeVar("T")
@@ -220,6 +222,11 @@ class RemoteWorkspace:
         return self._json(Episode, "PUT", self._episode(slug, number) + "/outline",
                           json=outline.model_dump(mode="json"))  # fmt: skip
 
+    def episode_writers(self, slug: str, first: int = 1, last: int = 2**31 - 1) -> dict[int, str]:
+        params = {"first": first, "last": last}
+        got = self._json(dict[str, str], "GET", f"{self._project(slug)}/writers", params=params)
+        return {int(n): w for n, w in got.items()}
+
     def last_episode_number(self, slug: str) -> int:
         return self._json(None, "GET", f"{self._project(slug)}/last-episode")["episode_number"]
 
@@ -375,6 +382,22 @@ class RemoteWorkspace:
 
     def cancel_job(self, ref: str) -> JobInfo:
         return self._json(JobInfo, "DELETE", f"/api/jobs/{_seg(ref)}")
+
+    # --- settings (the 설정 screen) -------------------------------------------------------
+
+    def update_settings(self, changes: dict[str, dict[str, Any]]) -> Settings:
+        self.settings = self._json(Settings, "PUT", "/api/settings", json={"changes": changes})
+        return self.settings
+
+    def save_api_key(self, key: str) -> None:
+        self._request("PUT", "/api/settings/api-key", json={"key": key})
+
+    def has_api_key(self) -> bool:
+        return self._json(None, "GET", "/api/settings/api-key")["present"]
+
+    def check_backend(self, backend: BackendSettings | None = None) -> BackendCheck:
+        body = {"backend": backend.model_dump(mode="json") if backend is not None else None}
+        return self._json(BackendCheck, "POST", "/api/settings/check", json=body)
 
     def estimate_batch(self, slug: str, first: int, last: int, **options) -> dict:
         params = {

@@ -15,6 +15,7 @@ READY = {
     "quality": ".nc-charts canvas",
     "jobs": ".nc-jobs-table",
     "canon": ".nc-canon-seasons",
+    "settings": ".nc-settings-save",
 }
 
 
