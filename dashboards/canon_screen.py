@@ -81,7 +81,7 @@ def state_rows(report: CanonReport) -> list[dict]:
 class CanonScreen(pn.viewable.Viewer, Feedback):
     state = param.ClassSelector(class_=AppState)
     report = param.ClassSelector(class_=CanonReport, default=None)
-    foreshadow = param.Integer(default=None, allow_None=True, doc="The chosen foreshadow id.")
+    foreshadow = param.Integer(default=None, allow_None=True, doc="고른 복선의 번호")
     due_episode = param.Integer(default=1, bounds=(1, None))
 
     def __init__(self, **params):
