@@ -114,8 +114,9 @@ def main() -> None:
                     "/api/generate/batch", json={"project": slug, "from": 1, "to": READY_EPISODES}
                 )
                 done = wait_job(client, first.json()["job_id"])
+                load = os.getloadavg()[0]
                 print(f"batch 1-{READY_EPISODES}: {done['status']} in "
-                      f"{time.monotonic() - started:.1f} s (busy shared machine)")  # fmt: skip
+                      f"{time.monotonic() - started:.1f} s (load average {load:.1f})")  # fmt: skip
                 background = done["id"]
                 if not args.no_batch:
                     background = client.post(
