@@ -220,11 +220,15 @@ def _frame(r: Request) -> Download:
     # The analysis engineer adds Workspace.frame; until both branches meet it may be absent.
     if not hasattr(r.ws, "frame"):
         raise NotFound("frames are not available in this version")
-    frame = r.ws.frame(kind, r.slug)
+    slug = r.path.get("slug")
+    if slug is not None:
+        r.ws.project_id(slug)  # an unknown project is a 404 before any frame is built
+    frame = r.ws.frame(kind, slug)
+    name = f"{slug or 'all'}.{kind}"
     if fmt == "csv":
-        return Download(frame_to_csv(frame), "text/csv; charset=utf-8", f"{r.slug}.{kind}.csv")
+        return Download(frame_to_csv(frame), "text/csv; charset=utf-8", f"{name}.csv")
     return Download(frame_to_parquet(frame), "application/vnd.apache.parquet",
-                    f"{r.slug}.{kind}.parquet")  # fmt: skip
+                    f"{name}.parquet")  # fmt: skip
 
 
 def _estimate(r: Request) -> dict:
@@ -393,6 +397,8 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", P + "/guard-summary", "Guard summary (format=json|csv)", _guard_summary,
              response=GuardSummary, query=("from", "to", "format")),
     Endpoint("GET", P + "/frames/{kind}", "Analysis frames (format=parquet|csv)", _frame,
+             query=("format",)),
+    Endpoint("GET", "/api/frames/{kind}", "Analysis frames of every project", _frame,
              query=("format",)),
     Endpoint("GET", P + "/estimate", "Cost forecast of a batch", _estimate, response=dict,
              query=("from", "to", "with_editor", "use_retry")),

@@ -219,9 +219,8 @@ class RemoteWorkspace:
         """An analysis DataFrame (see novelcraft.analysis), fetched as Parquet."""
         from novelcraft.api.tables import parquet_to_frame
 
-        if project is None:
-            raise BadInput("project: the remote frame needs a project slug")
-        path = f"{self._project(project)}/frames/{_seg(kind)}"
+        base = "/api" if project is None else self._project(project)
+        path = f"{base}/frames/{_seg(kind)}"
         return parquet_to_frame(self._request("GET", path, params={"format": "parquet"}).content)
 
     # --- jobs ---------------------------------------------------------------------------
