@@ -125,9 +125,9 @@ class ApiHandler(RequestHandler):
     async def _dispatch(self, **path: str) -> None:
         endpoint = self.endpoints.get(self.request.method)
         try:
+            self._authenticate()
             if endpoint is None:
                 raise ApiError(405, f"{self.request.method} is not allowed here")
-            self._authenticate()
             body = self._body(endpoint)
             query = Query({k: self.get_query_argument(k) for k in self.request.query_arguments})
             request = Request(ws=self.api.ws, path=path, query=query, body=body)
@@ -193,6 +193,9 @@ class ApiHandler(RequestHandler):
         await self._dispatch(**path)
 
     async def delete(self, **path: str) -> None:
+        await self._dispatch(**path)
+
+    async def patch(self, **path: str) -> None:
         await self._dispatch(**path)
 
 
