@@ -111,6 +111,7 @@ class TestWorkspaceContract:
             ws.save_author_edit(slug, 1, "   ", expected_revision=saved.revision)
         ws.create_episode(slug, 2)
         assert [e.episode_number for e in ws.list_episodes(slug, offset=1, limit=5)] == [2]
+        assert ws.count_episodes(slug) == 2
         assert ws.last_episode_number(slug) == 2
         ws.delete_episode(slug, 2)
         with pytest.raises(NotFound):
