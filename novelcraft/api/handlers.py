@@ -20,7 +20,8 @@ from pydantic import ValidationError
 from pydantic_core import to_jsonable_python
 from tornado.web import HTTPError, RequestHandler
 
-from novelcraft.api.endpoints import ENDPOINTS, Download, Endpoint, Query, Request
+from novelcraft.api.endpoints import ENDPOINTS
+from novelcraft.api.routing import Download, Endpoint, Query, Request
 from novelcraft.errors import BadInput, NotFound, NovelcraftError, RevisionConflict
 
 log = logging.getLogger("novelcraft.api")
