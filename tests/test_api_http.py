@@ -83,6 +83,7 @@ def test_every_route_refuses_missing_wrong_or_misplaced_credentials(api):
                 body = _assert_error(response, 401)
                 assert body["error"] == "unauthorized", (ep.method, ep.path, extra)
         _assert_error(anonymous.get("/api/no-such-route"), 401)
+        _assert_error(anonymous.patch(f"/api/projects/{slug}"), 401)  # auth before 405
     # Nothing a refused write asked for happened.
     assert [p["slug"] for p in client.get("/api/projects").json()] == [slug]
     assert client.get(f"/api/jobs/{job_id}").json()["status"] == "completed"

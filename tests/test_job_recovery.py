@@ -191,7 +191,16 @@ def test_detached_generate_runs_in_a_background_worker(project_ws):
     assert started.returncode == 0, started.stderr
     job_id = started.stdout.strip()
     pid = int(re.search(r"pid (\d+)", started.stderr).group(1))
+
+    def worker_serves() -> bool:  # an owner like any other: its API named in server.json
+        from novelcraft.api.record import read_record
+
+        record = read_record(_paths(ws_dir))
+        return record is not None and record.pid == pid
+
+    assert wait_until(worker_serves, timeout=60)
     assert wait_until(lambda: not process_alive(pid), timeout=90)  # it exits once idle
+    assert not (ws_dir / "server.json").exists()
     with Workspace.open(ws_dir) as ws:
         assert ws.get_job(job_id).status == "completed"
         assert ws.count_episodes(slug) == 2

@@ -112,6 +112,7 @@ class TestWorkspaceContract:
             ws.save_author_edit(slug, 1, "   ", expected_revision=saved.revision)
         ws.create_episode(slug, 2)
         assert [e.episode_number for e in ws.list_episodes(slug, offset=1, limit=5)] == [2]
+        assert ws.count_episodes(slug) == 2
         assert ws.last_episode_number(slug) == 2
         ws.delete_episode(slug, 2)
         with pytest.raises(NotFound):
@@ -303,3 +304,23 @@ def test_the_remote_workspace_offers_every_client_method_of_the_local_one():
         remote_sig = inspect.signature(remote).parameters
         absorbs = any(p.kind == p.VAR_KEYWORD for p in remote_sig.values())
         assert named <= set(remote_sig) or absorbs, (name, named, list(remote_sig))
+
+
+def test_analysis_frames_arrive_as_the_same_dataframe(ws_dir, sample_bible_path):
+    """`Workspace.frame` comes from the analysis branch; until it is merged the route says so."""
+    with Workspace.open(ws_dir, create=True) as local:
+        slug = local.import_bible(sample_bible_path)
+        local.serve(workers=1)
+        record = read_record(local.paths)
+        with RemoteWorkspace(local.paths, record.url, record.token) as remote:
+            if hasattr(Workspace, "frame"):
+                expected = local.frame("metrics", slug)
+                got = remote.frame("metrics", slug)
+                assert list(got.columns) == list(expected.columns) and len(got) == len(expected)
+            else:
+                with pytest.raises(NotFound, match="frames"):
+                    remote.frame("metrics", slug)
+            with pytest.raises(NotFound):
+                remote.frame("no-such-kind", slug)
+            with pytest.raises(NotFound):
+                remote.frame("metrics", "no-such-project")

@@ -1,8 +1,6 @@
-"""Every route of the HTTP API, declared once (DESIGN §10).
-
-An `Endpoint` names its method and path, its body and response types (which the OpenAPI
-document is generated from) and the Workspace call that answers it. Handlers run the call on
-an executor thread: nothing here runs on the server's event loop.
+"""Every route of the HTTP API, declared once (DESIGN §10): the table `ENDPOINTS` and the
+Workspace call behind each route. Handlers run the calls on an executor thread, never on the
+server's event loop; `novelcraft.api.routing` defines what a route declares.
 """
 
 from __future__ import annotations
@@ -10,15 +8,13 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel
 
 import novelcraft
 from novelcraft.api import bodies
+from novelcraft.api.routing import Download, Endpoint, Request
 from novelcraft.api.tables import frame_to_csv, frame_to_parquet
 from novelcraft.backends.check import BackendCheck
 from novelcraft.canon.models import (
@@ -49,89 +45,6 @@ from novelcraft.settings import Settings
 EXPORT_FORMATS = ("zip", "md", "txt", "epub")
 EXPORT_TYPES = {"zip": "application/zip", "epub": "application/epub+zip"}
 MAX_LIMIT = 10_000
-
-
-@dataclass(frozen=True)
-class Download:
-    """A file answer: bytes, their media type and a suggested file name."""
-
-    data: bytes
-    content_type: str
-    filename: str
-
-
-class Query:
-    """Query arguments, checked: a bad one is a 422 naming the argument."""
-
-    def __init__(self, values: dict[str, str]):
-        self.values = values
-
-    def text(self, name: str, default: str | None = None) -> str | None:
-        return self.values.get(name, default)
-
-    def choice(self, name: str, options: tuple[str, ...], default: str) -> str:
-        value = self.values.get(name, default)
-        if value not in options:
-            raise BadInput(f"{name}: must be one of {', '.join(options)} (got {value!r})")
-        return value
-
-    def integer(
-        self, name: str, default: int | None = None, *, low: int = 0, high: int = 2**31 - 1
-    ) -> int | None:
-        raw = self.values.get(name)
-        if raw is None:
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise BadInput(f"{name}: must be an integer (got {raw!r})") from None
-        if not low <= value <= high:
-            raise BadInput(f"{name}: must be between {low} and {high} (got {value})")
-        return value
-
-    def flag(self, name: str, default: bool) -> bool:
-        raw = self.values.get(name)
-        if raw is None:
-            return default
-        if raw.lower() in ("1", "true", "yes"):
-            return True
-        if raw.lower() in ("0", "false", "no"):
-            return False
-        raise BadInput(f"{name}: must be true or false (got {raw!r})")
-
-
-@dataclass
-class Request:
-    ws: Any
-    path: dict[str, str]
-    query: Query
-    body: Any = None
-
-    @property
-    def slug(self) -> str:
-        return self.path["slug"]
-
-    @property
-    def number(self) -> int:
-        raw = self.path["n"]
-        if not raw.isdigit() or not 1 <= int(raw) <= bodies.MAX_EPISODE:
-            raise BadInput(f"n: episode number must be 1..{bodies.MAX_EPISODE} (got {raw!r})")
-        return int(raw)
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    path: str
-    summary: str
-    call: Callable[[Request], Any]
-    body: type[BaseModel] | None = None
-    # "json" bodies are validated by `body`; "yaml" and "bytes" arrive as raw bytes.
-    body_kind: str = "json"
-    response: Any = None
-    status: int = 200
-    max_body: int = 2 * 1024 * 1024
-    query: tuple[str, ...] = field(default_factory=tuple)
 
 
 # --- calls --------------------------------------------------------------------------------
@@ -228,11 +141,15 @@ def _frame(r: Request) -> Download:
     if kind not in FRAME_KINDS:
         raise NotFound(f"no frame kind {kind!r} (known: {', '.join(FRAME_KINDS)})")
     fmt = r.query.choice("format", ("parquet", "csv"), "parquet")
-    frame = r.ws.frame(kind, r.slug)
+    slug = r.path.get("slug")
+    if slug is not None:
+        r.ws.project_id(slug)  # an unknown project is a 404 before any frame is built
+    frame = r.ws.frame(kind, slug)
+    name = f"{slug or 'all'}.{kind}"
     if fmt == "csv":
-        return Download(frame_to_csv(frame), "text/csv; charset=utf-8", f"{r.slug}.{kind}.csv")
+        return Download(frame_to_csv(frame), "text/csv; charset=utf-8", f"{name}.csv")
     return Download(frame_to_parquet(frame), "application/vnd.apache.parquet",
-                    f"{r.slug}.{kind}.parquet")  # fmt: skip
+                    f"{name}.parquet")  # fmt: skip
 
 
 def _writers(r: Request) -> dict[str, str]:
@@ -440,6 +357,8 @@ ENDPOINTS: list[Endpoint] = [
              lambda r: r.ws.voice_distinctiveness(r.slug, r.query.integer("season", None, low=1)),
              response=list[VoiceDistinctiveness], query=("season",)),
     Endpoint("GET", P + "/frames/{kind}", "Analysis frames (format=parquet|csv)", _frame,
+             query=("format",)),
+    Endpoint("GET", "/api/frames/{kind}", "Analysis frames of every project", _frame,
              query=("format",)),
     Endpoint("GET", P + "/estimate", "Cost forecast of a batch", _estimate, response=dict,
              query=("from", "to", "with_editor", "use_retry")),

@@ -22,7 +22,8 @@ from pydantic_core import to_jsonable_python
 from tornado.web import HTTPError, RequestHandler
 
 from novelcraft.api import DEADLINE_HEADER, WRITE_METHODS
-from novelcraft.api.endpoints import ENDPOINTS, Download, Endpoint, Query, Request
+from novelcraft.api.endpoints import ENDPOINTS
+from novelcraft.api.routing import Download, Endpoint, Query, Request
 from novelcraft.errors import BadInput, NotFound, NovelcraftError, RevisionConflict
 
 log = logging.getLogger("novelcraft.api")
@@ -126,9 +127,9 @@ class ApiHandler(RequestHandler):
     async def _dispatch(self, **path: str) -> None:
         endpoint = self.endpoints.get(self.request.method)
         try:
+            self._authenticate()
             if endpoint is None:
                 raise ApiError(405, f"{self.request.method} is not allowed here")
-            self._authenticate()
             body = self._body(endpoint)
             query = Query({k: self.get_query_argument(k) for k in self.request.query_arguments})
             request = Request(ws=self.api.ws, path=path, query=query, body=body)
@@ -217,6 +218,9 @@ class ApiHandler(RequestHandler):
         await self._dispatch(**path)
 
     async def delete(self, **path: str) -> None:
+        await self._dispatch(**path)
+
+    async def patch(self, **path: str) -> None:
         await self._dispatch(**path)
 
 

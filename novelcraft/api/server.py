@@ -17,10 +17,12 @@ from tornado.web import Application
 
 from novelcraft.api.handlers import ApiContext, api_routes
 from novelcraft.api.record import new_token, remove_record, write_record
+from novelcraft.errors import OperationFailed
 
 log = logging.getLogger("novelcraft.api")
 
 HOST = "127.0.0.1"
+START_TIMEOUT = 60.0
 # Above every endpoint's own limit (the largest is an archive import), so those answer 413.
 MAX_BODY = 128 * 1024 * 1024
 
@@ -45,9 +47,10 @@ class LoopbackApi:
     def start(self) -> LoopbackApi:
         self._thread = threading.Thread(target=self._run, name="novelcraft-api", daemon=True)
         self._thread.start()
-        self._ready.wait(30)
+        if not self._ready.wait(START_TIMEOUT):
+            raise OperationFailed(f"the API server did not start within {START_TIMEOUT:.0f}s")
         if self._failure is not None:
-            raise self._failure
+            raise OperationFailed(f"cannot serve the API on {HOST}: {self._failure}")
         write_record(self.ws.paths, self.url, self.context.token, self.kind)
         return self
 
