@@ -307,20 +307,18 @@ def test_the_remote_workspace_offers_every_client_method_of_the_local_one():
 
 
 def test_analysis_frames_arrive_as_the_same_dataframe(ws_dir, sample_bible_path):
-    """`Workspace.frame` comes from the analysis branch; until it is merged the route says so."""
+    """A remote frame is the local one (same columns and rows); bad kinds and projects fail
+    alike on both."""
     with Workspace.open(ws_dir, create=True) as local:
         slug = local.import_bible(sample_bible_path)
         local.serve(workers=1)
         record = read_record(local.paths)
         with RemoteWorkspace(local.paths, record.url, record.token) as remote:
-            if hasattr(Workspace, "frame"):
-                expected = local.frame("metrics", slug)
-                got = remote.frame("metrics", slug)
-                assert list(got.columns) == list(expected.columns) and len(got) == len(expected)
-            else:
-                with pytest.raises(NotFound, match="frames"):
-                    remote.frame("metrics", slug)
-            with pytest.raises(NotFound):
-                remote.frame("no-such-kind", slug)
+            expected = local.frame("metrics", slug)
+            got = remote.frame("metrics", slug)
+            assert list(got.columns) == list(expected.columns) and len(got) == len(expected)
+            for ws in (local, remote):
+                with pytest.raises(BadInput, match="unknown frame kind"):
+                    ws.frame("no-such-kind", slug)
             with pytest.raises(NotFound):
                 remote.frame("metrics", "no-such-project")
