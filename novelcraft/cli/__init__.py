@@ -21,6 +21,7 @@ from novelcraft.cli import (
 )
 from novelcraft.cli.app import cli
 from novelcraft.errors import NovelcraftError
+from novelcraft.log_redaction import redact_logging
 
 for module in (
     workspace_cmds,
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     # Everything this process writes (the store's WAL, the queue, exports, backups) is the
     # author's alone; the umask covers files created after Workspace.open's own chmod.
     previous_umask = os.umask(0o077)
+    redact_logging()
     try:
         _run(argv)
     finally:

@@ -36,6 +36,7 @@ def run_server(
     from novelcraft.api.handlers import ApiContext, api_routes
     from novelcraft.api.record import new_token, remove_record, write_record
     from novelcraft.dashboards.server import build_server, check_bind, free_port
+    from novelcraft.log_redaction import redact_logging
     from novelcraft.workspace import Workspace
 
     check_bind(host, basic_auth=basic_auth, oauth_provider=oauth_provider)
@@ -50,6 +51,7 @@ def run_server(
         server = build_server(ws, host=host, port=port, show=open_browser,
                               basic_auth=basic_auth, oauth_provider=oauth_provider,
                               extra_patterns=api_routes(api))  # fmt: skip
+        redact_logging("bokeh", "tornado")  # Panel's handlers exist once it is imported
         url = f"http://{'localhost' if host in ('127.0.0.1', 'localhost') else host}:{port}/"
         server.start()
         write_record(ws.paths, f"http://{_client_host(host)}:{port}", api.token, "serve")

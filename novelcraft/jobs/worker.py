@@ -15,6 +15,7 @@ import threading
 import time
 
 from novelcraft.errors import NovelcraftError, WorkspaceBusy
+from novelcraft.log_redaction import redact_logging
 from novelcraft.models import ACTIVE
 
 IDLE_CHECK_SECONDS = 1.0
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.setswitchinterval(API_SWITCH_INTERVAL)  # a dedicated owner: see serve_cmd
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    redact_logging()
     try:
         return run(args.workspace, args.workers)
     except NovelcraftError as exc:
