@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-STATUS_LABELS = {"open": "열림", "resolved": "회수", "overdue": "기한 지남", "dropped": "포기"}
+from novelcraft.canon.phrases import STATUS_LABELS
+
+__all__ = ["FINDING_LABELS", "REASON_LABELS", "STATUS_COLOURS", "STATUS_LABELS"]
 STATUS_COLOURS = {
     "open": "#1f77b4",
     "resolved": "#2ca02c",

@@ -27,7 +27,8 @@ from novelcraft.metrics.thresholds import Range, metric_ranges
 
 __all__ = [
     "COLUMN_LABELS", "METRIC_LABELS", "PURPOSE_LABELS", "calls_frame", "calls_per_episode",
-    "calls_per_season", "choose_project", "editor_link", "final_metrics", "guard_by_season",
+    "calls_per_season", "choose_project", "editor_link", "final_metrics",
+    "foreshadow_payoff_by_season", "foreshadows_frame", "guard_by_season",
     "guard_frame", "human_median", "labelled", "metric_band", "metrics_frame", "out_of_band",
     "retry_fixes", "season_median_table", "season_medians", "top_warnings", "voice_drift",
     "voice_frame", "with_season_label", "workspace_dir", "worst_episodes",
@@ -89,6 +90,12 @@ def voice_frame(ws, project: str | None = None) -> pd.DataFrame:
 def guard_frame(ws, project: str | None = None) -> pd.DataFrame:
     """One row per episode with text: guard attempts, retried, fixed by retry, final pass."""
     return with_season_label(ws.frame("guard", project))
+
+
+def foreshadows_frame(ws, project: str | None = None) -> pd.DataFrame:
+    """One row per planted foreshadow with its due episode and status, as the canon ledger
+    (설정 장부) reads them after the last written episode, plus `season_label`."""
+    return with_season_label(ws.frame("foreshadows", project))
 
 
 def with_season_label(frame: pd.DataFrame) -> pd.DataFrame:
@@ -250,6 +257,38 @@ _GUARD_COLUMNS = ["project", "season_label", "episodes", "first_pass_rate", "gua
 
 def _share(flags: pd.Series) -> float | None:
     return float(flags.astype(bool).mean()) if len(flags) else None
+
+
+def foreshadow_payoff_by_season(foreshadows: pd.DataFrame) -> pd.DataFrame:
+    """Per season a foreshadow was planted in: how many were planted, paid off (and of those
+    late), overdue, still open and dropped; the payoff rate among those that had to be paid
+    by now (resolved / (resolved + overdue), as the canon report counts it) and the median
+    number of episodes from planting to payoff."""
+    rows = []
+    for (project, season), g in foreshadows.groupby(["project", "season_label"], sort=True):
+        status = g["status"]
+        resolved = int((status == "resolved").sum())
+        overdue = int((status == "overdue").sum())
+        gaps = g["episodes_to_payoff"].dropna()
+        rows.append(
+            {
+                "project": project,
+                "season_label": season,
+                "planted": len(g),
+                "resolved": resolved,
+                "resolved_late": int(g["late"].fillna(False).astype(bool).sum()),
+                "overdue": overdue,
+                "open": int((status == "open").sum()),
+                "dropped": int((status == "dropped").sum()),
+                "payoff_rate": resolved / (resolved + overdue) if resolved + overdue else None,
+                "median_episodes_to_payoff": float(gaps.median()) if len(gaps) else None,
+            }
+        )
+    return pd.DataFrame(rows, columns=_PAYOFF_COLUMNS)
+
+
+_PAYOFF_COLUMNS = ["project", "season_label", "planted", "resolved", "resolved_late", "overdue",
+                   "open", "dropped", "payoff_rate", "median_episodes_to_payoff"]  # fmt: skip
 
 
 def retry_fixes(guard: pd.DataFrame) -> pd.DataFrame:

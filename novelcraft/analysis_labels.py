@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from novelcraft.canon.phrases import DUE_SOURCE_LABELS, STATUS_LABELS
+
 # The metrics a notebook charts, in chart order, with the label a person sees.
 METRIC_LABELS: dict[str, str] = {
     "length": "분량 (자)",
@@ -34,6 +36,13 @@ COLUMN_LABELS: dict[str, str] = {
     "drift": "후반-전반 변화", "below_min": "기준 미달 회차", "banned": "금지 어미",
     "allowed_share": "허용 어미 비율", "banned_endings": "금지 어미", "top_ending": "최다 어미",
     "error_kind": "오류 종류", "purpose": "작업",
+    "foreshadow_id": "복선 번호", "description": "내용", "characters": "인물",
+    "due_episode": "회수 기한", "due_source": "기한 근거", "status": "상태",
+    "resolved_episode": "회수 회차", "late": "늦은 회수", "due_soon": "기한 임박",
+    "episodes_to_payoff": "회수까지 회차", "as_of_episode": "기준 회차", "planted": "심은 복선",
+    "resolved": "회수", "resolved_late": "늦은 회수", "overdue": "기한 지남", "open": "열림",
+    "dropped": "포기", "payoff_rate": "회수율",
+    "median_episodes_to_payoff": "회수까지 회차(중앙값)",
 }  # fmt: skip
 # What each LLM task and guard check is called on screen.
 PURPOSE_LABELS = {"outline": "아웃라인", "draft": "초고", "style": "문체 교정", "events": "이벤트",
@@ -47,7 +56,8 @@ def labelled(table: pd.DataFrame) -> pd.DataFrame:
     """The table with Korean column headings (and task, check and stage names) for display."""
     out = table.copy()
     for column, names in (("purpose", PURPOSE_LABELS), ("check", CHECK_LABELS),
-                          ("stage", STAGE_LABELS)):  # fmt: skip
+                          ("stage", STAGE_LABELS), ("status", STATUS_LABELS),
+                          ("due_source", DUE_SOURCE_LABELS)):  # fmt: skip
         if column in out:
             out[column] = out[column].map(lambda v, names=names: names.get(v, v))
     return out.rename(columns={**COLUMN_LABELS, **METRIC_LABELS})

@@ -79,6 +79,22 @@ COLUMNS: dict[str, dict[str, str]] = {
         "final_failures": TEXT,  # those the last draft still failed
         "length": INT,
     },
+    # One row per planted foreshadow, as the canon ledger sees it after the last written
+    # episode (DESIGN §13); `episode` is where it was planted.
+    "foreshadows": {
+        **_PLACE,
+        "foreshadow_id": INT,
+        "description": TEXT,
+        "characters": TEXT,  # comma-separated
+        "due_episode": INT,
+        "due_source": TEXT,  # answer | window | season | author
+        "status": TEXT,  # open | overdue | resolved | dropped
+        "resolved_episode": INT,
+        "late": BOOL,  # resolved after its due episode
+        "due_soon": BOOL,
+        "episodes_to_payoff": INT,
+        "as_of_episode": INT,  # the last written episode the statuses are read against
+    },
 }
 FRAME_KINDS = tuple(COLUMNS)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 from canon_story import Story, event, prompt_of, run_of
 
@@ -175,3 +176,46 @@ def test_the_events_prompt_offers_new_hooks_even_after_many_unpaid_threads(
     offered = sorted(int(n) for n in re.findall(r"^\d+: (\d+)화에 심은 실마리", listed, re.M))
     # The ten due soonest (planted 1-10) and the ten newest (17-26); 11-16 wait their turn.
     assert offered == [*range(1, 11), *range(17, 27)]
+
+
+def test_the_foreshadows_frame_is_the_ledger_row_by_row(season):
+    """The analyst's frame (DESIGN §14) says what the report says, and the payoff summary
+    counts it per season as the report does."""
+    from novelcraft import analysis
+
+    ws, slug, _ = season
+    report = ws.canon_report(slug)
+    frame = analysis.foreshadows_frame(ws, slug)
+    by_id = frame.set_index("foreshadow_id")
+    assert sorted(by_id.index) == sorted(f.id for f in report.foreshadows)
+    for f in report.foreshadows:
+        row = by_id.loc[f.id]
+        assert (row["episode"], row["description"], row["due_episode"], row["due_source"],
+                row["status"], bool(row["late"]), row["as_of_episode"]) == (
+            f.planted_episode, f.description, f.due_episode, f.due_source, f.status, f.late, 8,
+        )  # fmt: skip
+        assert (None if pd.isna(row["resolved_episode"]) else row["resolved_episode"]) == (
+            f.resolved_in_episode
+        )
+    gaps = frame.set_index("description")["episodes_to_payoff"]
+    assert (gaps[A], gaps[C], gaps[D]) == (2, 5, 5) and pd.isna(gaps[B])
+    assert set(frame["season_label"]) == {"시즌 1"} and set(frame["season_title"]) == {"첫 시즌"}
+    assert frame.set_index("description").loc[A, "characters"] == "강도윤"
+
+    (row,) = analysis.foreshadow_payoff_by_season(frame).to_dict("records")
+    assert {k: row[k] for k in ("planted", "resolved", "resolved_late", "overdue", "open",
+                                "dropped", "median_episodes_to_payoff")} == {
+        "planted": 5, "resolved": 3, "resolved_late": 1, "overdue": 2, "open": 0,
+        "dropped": 0, "median_episodes_to_payoff": 5.0,
+    }  # fmt: skip
+    assert row["payoff_rate"] == pytest.approx(report.seasons[0].payoff_rate)
+
+    ws.drop_foreshadow(slug, _by_description(report.foreshadows)[B].id)
+    after = analysis.foreshadows_frame(ws, slug)
+    assert after.set_index("description").loc[B, "status"] == "dropped"
+    (row,) = analysis.foreshadow_payoff_by_season(after).to_dict("records")
+    assert (row["dropped"], row["overdue"]) == (1, 1)
+    assert row["payoff_rate"] == pytest.approx(ws.canon_report(slug).seasons[0].payoff_rate)
+    shown = analysis.labelled(after)
+    assert {"복선 번호", "상태", "회수 기한", "기한 근거"} <= set(shown.columns)
+    assert set(shown["상태"]) == {"회수", "기한 지남", "포기"}

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# What a foreshadow's status and the source of its due episode are called on every screen.
+STATUS_LABELS = {"open": "열림", "resolved": "회수", "overdue": "기한 지남", "dropped": "포기"}
+DUE_SOURCE_LABELS = {"answer": "모델 답", "window": "기본 간격", "season": "시즌 끝",
+                     "author": "작가 지정"}  # fmt: skip
+
 URGENT_NOTE = (
     "※ 앞쪽의 복선은 회수 기한이 지났거나 {soon}화 안에 다가왔습니다. "
     "이번 화에서 회수하거나 분명히 진전시키세요."

@@ -492,13 +492,26 @@ class Workspace:
     # --- analysis (DESIGN §14) -------------------------------------------------------------
 
     def frame(self, kind: str, project: str | None = None):
-        """A pandas DataFrame of kind metrics | calls | voice | guard (columns in
-        `novelcraft.frame_schema`), for project `project` or every project."""
+        """A pandas DataFrame of kind metrics | calls | voice | guard | foreshadows (columns
+        in `novelcraft.frame_schema`), for project `project` or every project."""
         from novelcraft.store import frames
 
         check_kind(kind)
         pid = self.project_id(project) if project is not None else None
+        if kind == "foreshadows":
+            return self._foreshadow_frame(project)
         return frames.frame(self.store, kind, pid)
+
+    def _foreshadow_frame(self, project: str | None):
+        from novelcraft.canon.frame import foreshadow_frame, foreshadow_rows
+        from novelcraft.frame_schema import COLUMNS, conform
+
+        slugs = [project] if project is not None else [p.slug for p in self.list_projects()]
+        rows = []
+        for slug in sorted(slugs):
+            bible = self.get_bible(slug)
+            rows += foreshadow_rows(slug, self.canon_report(slug), bible.seasons)
+        return conform(foreshadow_frame(rows, COLUMNS["foreshadows"]), "foreshadows")
 
     def dashboard_url(self) -> str | None:
         """The dashboard this process serves for the workspace (`novelcraft serve`), if any."""
