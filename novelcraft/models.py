@@ -76,7 +76,7 @@ class Character(_Strict):
     @classmethod
     def _name_not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("name must not be blank")
+            raise ValueError("이름이 비어 있으면 안 됩니다")
         return value
 
 
@@ -91,7 +91,8 @@ class Season(_Strict):
     def _range_in_order(self) -> Season:
         if self.last_episode < self.first_episode:
             raise ValueError(
-                f"last_episode {self.last_episode} is before first_episode {self.first_episode}"
+                f"last_episode {self.last_episode}이(가) "
+                f"first_episode {self.first_episode}보다 앞입니다"
             )
         return self
 
@@ -132,7 +133,7 @@ class Bible(_Strict):
     @classmethod
     def _known_format(cls, value: str) -> str:
         if value != BIBLE_FORMAT:
-            raise ValueError(f"unsupported format {value!r}, expected {BIBLE_FORMAT!r}")
+            raise ValueError(f"지원하지 않는 형식입니다: {value!r} ({BIBLE_FORMAT!r}이어야 합니다)")
         return value
 
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:

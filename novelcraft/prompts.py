@@ -109,13 +109,13 @@ def _environment(override_dir: str | None) -> jinja2.Environment:
 def render(name: str, variables: dict[str, Any], *, override_dir: Path | None = None) -> str:
     """Render template `name`; an override in the workspace's `prompts/` wins."""
     if name not in TEMPLATES:
-        raise BadInput(f"unknown prompt template {name!r}")
+        raise BadInput(f"알 수 없는 프롬프트 템플릿입니다: {name!r}")
     env = _environment(str(override_dir) if override_dir and override_dir.is_dir() else None)
     try:
         return env.get_template(TEMPLATES[name].filename).render(**variables).strip() + "\n"
     except jinja2.TemplateSyntaxError as exc:
-        raise BadInput(f"{exc.filename}:{exc.lineno}: template error: {exc.message}") from None
+        raise BadInput(f"{exc.filename}:{exc.lineno}: 템플릿 오류: {exc.message}") from None
     except jinja2.UndefinedError as exc:
-        raise BadInput(f"prompt template {name}: {exc.message}") from None
+        raise BadInput(f"프롬프트 템플릿 {name}: {exc.message}") from None
     except jinja2.sandbox.SecurityError as exc:
-        raise BadInput(f"prompt template {name}: not allowed: {exc}") from None
+        raise BadInput(f"프롬프트 템플릿 {name}: 허용되지 않는 동작입니다: {exc}") from None

@@ -71,8 +71,8 @@ def find_codex(binary: str = "codex") -> str:
     path = shutil.which(binary)
     if path is None:
         raise BackendMisconfigured(
-            f"codex is not installed ({INSTALL_HINT}) or {binary!r} is not on PATH; "
-            "set backend.codex_binary or use the offline backend"
+            f"codex가 설치되어 있지 않거나({INSTALL_HINT}) {binary!r}이(가) PATH에 없습니다. "
+            "backend.codex_binary를 설정하거나 offline 백엔드를 쓰세요"
         )
     return path
 
@@ -334,7 +334,9 @@ class CodexBackend(Backend):
             )
         except OSError as exc:
             os.close(write_end)
-            raise BackendMisconfigured(f"codex: cannot start {argv[0]}: {exc.strerror}") from None
+            raise BackendMisconfigured(
+                f"codex: {argv[0]}을(를) 실행할 수 없습니다: {exc.strerror}"
+            ) from None
         finally:
             os.close(read_end)
         feeder = threading.Thread(
@@ -376,7 +378,7 @@ class CodexBackend(Backend):
         stdout = out.decode("utf-8", "replace")
         stderr = err.decode("utf-8", "replace")
         if stopped == "cancelled":
-            raise BackendCancelled("codex: stopped on request")
+            raise BackendCancelled("codex: 요청에 따라 멈췄습니다")
         if stopped == "timeout":
             raise self._timeout_error(timeout, stdout, stderr)
         return proc.returncode, stdout, stderr
@@ -415,12 +417,15 @@ class CodexBackend(Backend):
             raise classify_failure(events.failures)
         if returncode == USAGE_EXIT_CODE:
             raise BackendMisconfigured(
-                f"codex rejected the command line (exit 2; update codex: {INSTALL_HINT}): "
-                f"{_error_line(stderr) or 'no message'}"
+                "codex가 명령줄을 거부했습니다 "
+                f"(종료 코드 2, codex를 업데이트하세요: {INSTALL_HINT}): "
+                f"{_error_line(stderr) or '메시지 없음'}"
             )
         if returncode != 0:
             detail = _last_line(stderr)
             if detail and (_RATE_LIMIT.search(detail) or _NETWORK.search(detail)):
                 raise classify_failure([detail])
-            raise ProcessFailed(f"codex exited with {returncode}: {detail or 'no message'}")
-        raise ProcessFailed("codex exited without finishing the turn (no turn.completed event)")
+            raise ProcessFailed(
+                f"codex가 종료 코드 {returncode}로 끝났습니다: {detail or '메시지 없음'}"
+            )
+        raise ProcessFailed("codex가 턴을 마치지 않고 끝났습니다 (turn.completed 이벤트 없음)")

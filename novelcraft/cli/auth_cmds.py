@@ -43,7 +43,7 @@ def add(app: AppContext, user: str, path: Path | None, password_stdin: bool) -> 
     """Add USER (or set a new password); prints the users file."""
     target = _users_file(app, path)
     if not target.parent.is_dir():
-        raise BadInput(f"{target.parent}: no such directory")
+        raise BadInput(f"{target.parent}: 폴더가 없습니다")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:

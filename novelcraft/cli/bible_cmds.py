@@ -59,7 +59,7 @@ def bible() -> None:
 def bible_import(app: AppContext, file: Path, slug: str | None, into: str | None) -> None:
     """Create a project from a Story Bible file; prints the project slug."""
     if slug and into:
-        raise BadInput("--slug and --into cannot be used together")
+        raise BadInput("--slug와 --into는 함께 쓸 수 없습니다")
     from novelcraft.bible import read_bible_file
 
     read_bible_file(file)  # validate before touching (or creating) the workspace

@@ -62,13 +62,13 @@ def outline(app: AppContext, slug: str, episode: int, force: bool, set_file, as_
     from novelcraft.pipeline import parse_outline
 
     if episode < 1:
-        raise BadInput(f"episode number must be 1 or more (got {episode})")
+        raise BadInput(f"회차 번호는 1 이상이어야 합니다 (입력값 {episode})")
     edited = None
     if set_file is not None:
         if not set_file.is_file():
-            raise NotFound(f"{set_file}: no such file")
+            raise NotFound(f"{set_file}: 파일이 없습니다")
         if set_file.stat().st_size > MAX_OUTLINE_BYTES:
-            raise BadInput(f"{set_file}: too large for an outline")
+            raise BadInput(f"{set_file}: 개요로 보기에는 너무 큽니다")
         edited = parse_outline(decode_text(set_file.read_bytes(), str(set_file)), str(set_file))
     with open_workspace(app) as ws:
         if edited is not None:

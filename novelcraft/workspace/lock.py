@@ -50,8 +50,9 @@ class OwnerLock:
         except BlockingIOError:
             os.close(fd)
             raise WorkspaceBusy(
-                f"workspace {self.paths.root} is in use by {describe_owner(self.paths)}; "
-                "stop it or use its server"
+                f"작업 공간 {self.paths.root}을(를) "
+                f"{describe_owner(self.paths)}이(가) 쓰고 있습니다. "
+                "그 프로세스를 멈추거나 그 서버를 통해 쓰세요"
             ) from None
         record = {
             "pid": os.getpid(),
