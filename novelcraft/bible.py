@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from novelcraft.errors import BadInput, NotFound
+from novelcraft.field_problems import problem_text
 from novelcraft.models import Bible
 
 Path_ = tuple[str | int, ...]
@@ -139,15 +140,7 @@ class _Located:
 
 
 def _pydantic_message(err: dict) -> str:
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        return "unknown key"
-    if kind == "missing":
-        return "required field is missing"
-    msg = err["msg"].removeprefix("Value error, ")
-    if "input" in err and kind not in ("model_type", "dict_type"):
-        msg += f" (got {shown(err['input'])})"
-    return msg
+    return problem_text(err)
 
 
 def parse_bible(text: str, source: str = "<bible>") -> Bible:

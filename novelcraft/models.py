@@ -142,7 +142,7 @@ class Bible(_Strict):
         seen: dict[str, int] = {}
         for i, ch in enumerate(self.characters):
             if ch.name in seen:
-                found.append((("characters", i, "name"), f"duplicate character name {ch.name!r}"))
+                found.append((("characters", i, "name"), f"인물 이름 {ch.name!r}이(가) 중복됩니다"))
             seen.setdefault(ch.name, i)
         ordered = sorted(enumerate(self.seasons), key=lambda p: p[1].first_episode)
         for (_, prev), (j, cur) in itertools.pairwise(ordered):
@@ -150,19 +150,24 @@ class Bible(_Strict):
                 found.append(
                     (
                         ("seasons", j, "first_episode"),
-                        f"season {cur.number} ({cur.first_episode}-{cur.last_episode}) overlaps "
-                        f"season {prev.number} ({prev.first_episode}-{prev.last_episode})",
+                        f"시즌 {cur.number}({cur.first_episode}-{cur.last_episode}화)이(가) "
+                        f"시즌 {prev.number}({prev.first_episode}-{prev.last_episode}화)와 "
+                        "겹칩니다",
                     )
                 )
         numbers: set[int] = set()
         for i, season in enumerate(self.seasons):
             if season.number in numbers:
-                found.append((("seasons", i, "number"), f"duplicate season number {season.number}"))
+                found.append(
+                    (("seasons", i, "number"), f"시즌 번호 {season.number}이(가) 중복됩니다")
+                )
             numbers.add(season.number)
         for i, rel in enumerate(self.relationships):
             for key, name in (("from", rel.from_), ("to", rel.to)):
                 if name not in seen:
-                    found.append((("relationships", i, key), f"names unknown character {name!r}"))
+                    found.append(
+                        (("relationships", i, key), f"인물 목록에 없는 {name!r}을(를) 가리킵니다")
+                    )
         return found
 
 

@@ -50,7 +50,7 @@ def add(app: AppContext, user: str, path: Path | None, password_stdin: bool) -> 
         password = click.prompt("비밀번호", hide_input=True, confirmation_prompt="비밀번호 확인")
     new = add_user(target, user, password)
     click.echo(str(target))
-    click.echo(f"{'added' if new else 'updated'} user {user}", err=True)
+    click.echo(f"사용자 {user}을(를) {'추가' if new else '갱신'}했습니다", err=True)
 
 
 @auth.command("remove")

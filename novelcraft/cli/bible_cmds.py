@@ -24,10 +24,12 @@ def projects(app: AppContext, as_json: bool) -> None:
         print_json([p.model_dump(include={"slug", "name", "genre", "episodes"}) for p in found])
         return
     if not found:
-        click.echo("no projects yet (`novelcraft bible import FILE` or `novelcraft bootstrap`)")
+        click.echo(
+            "아직 작품이 없습니다 (`novelcraft bible import FILE` 또는 `novelcraft bootstrap`)"
+        )
         return
     print_table(
-        ["slug", "name", "genre", "episodes", "last activity"],
+        ["slug", "이름", "장르", "회차 수", "최근 작업"],
         [
             [
                 p.slug,

@@ -178,9 +178,13 @@ def backends(as_json: bool):
         print_json(rows)
         return
     print_table(
-        ["backend", "label", "needs key", "schema"],
-        [[r["name"], r["label"], r["needs_key"], r["supports_schema"]] for r in rows],
+        ["백엔드", "이름", "키 필요", "스키마 지원"],
+        [[r["name"], r["label"], _yes(r["needs_key"]), _yes(r["supports_schema"])] for r in rows],
     )
+
+
+def _yes(flag: bool) -> str:
+    return "예" if flag else "아니요"
 
 
 def register(cli: click.Group) -> None:

@@ -8,7 +8,7 @@ import click
 from novelcraft.cli.app import AppContext, pass_app
 from novelcraft.cli.common import open_workspace
 from novelcraft.cli.output import print_json, print_table
-from novelcraft.labels import status_label
+from novelcraft.labels import job_type_label, status_label
 
 
 def _percent(progress: float) -> str:
@@ -17,9 +17,9 @@ def _percent(progress: float) -> str:
 
 def _print_jobs(rows: list[dict]) -> None:
     print_table(
-        ["id", "type", "project", "status", "step", "progress", "error"],
+        ["작업 번호", "종류", "작품", "상태", "단계", "진행률", "오류"],
         [
-            [r["id"], r["job_type"], r.get("project") or "", status_label(r["status"]),
+            [r["id"], job_type_label(r["job_type"]), r.get("project") or "", status_label(r["status"]),
              r["step_label"], _percent(r["progress"]), (r.get("error") or "")[:60]]
             for r in rows
         ],
@@ -62,7 +62,7 @@ def job(app: AppContext, job_id: str, log_lines: int, as_json: bool):
     if as_json:
         print_json({**info, "children": children, "log": lines})
         return
-    click.echo(f"{info['id']}  {info['job_type']}  {status_label(info['status'])}")
+    click.echo(f"{info['id']}  {job_type_label(info['job_type'])}  {status_label(info['status'])}")
     click.echo(f"  단계: {info['step_label']}  진행률: {_percent(info['progress'])}")
     if info.get("error"):
         click.echo(f"  오류: {info['error']}")

@@ -57,13 +57,13 @@ def guard_summary_cmd(app: AppContext, slug: str, csv_path: Path | None, as_json
     def pct(v):
         return "-" if v is None else f"{v:.1%}"
 
-    click.echo(f"episodes: {summary.episodes}")
-    click.echo(f"guard fail rate: {pct(summary.guard_fail_rate)} (seed bar ≤ 2%)")
-    click.echo(f"retry success rate: {pct(summary.retry_success_rate)} (seed bar ≥ 80%)")
+    click.echo(f"회차 수: {summary.episodes}")
+    click.echo(f"가드 실패율: {pct(summary.guard_fail_rate)} (목표 ≤ 2%)")
+    click.echo(f"재시도 성공률: {pct(summary.retry_success_rate)} (목표 ≥ 80%)")
     avg = "-" if summary.avg_length is None else f"{summary.avg_length:,.0f}"
     click.echo(
-        f"average length: {avg} vs target {summary.target_length:,} "
-        f"({pct(summary.length_deviation)})"
+        f"평균 분량: {avg}자 (목표 {summary.target_length:,}자, 차이 "
+        f"{pct(summary.length_deviation)})"
     )
 
 

@@ -24,8 +24,8 @@ def init(app: AppContext) -> None:
     """Create a workspace (folder, settings, database)."""
     existed = WorkspacePaths(app.workspace).exists()
     with open_workspace(app, create=True) as ws:
-        state = "already exists" if existed else "created"
-        click.echo(f"workspace {state}: {ws.paths.root}")
+        state = "작업 공간이 이미 있습니다" if existed else "작업 공간을 만들었습니다"
+        click.echo(f"{state}: {ws.paths.root}")
 
 
 @click.command()
@@ -52,12 +52,12 @@ def restore(app: AppContext, source: Path) -> None:
     workspace."""
     chosen, count = choose_backup(source)
     if chosen != source:
-        click.echo(f"restoring the newest of {count} backups in {source}: {chosen.name}")
+        click.echo(f"{source}의 백업 {count}개 중 가장 최근 것을 복원합니다: {chosen.name}")
     manifest = restore_backup(chosen, app.workspace)
     tables = manifest.tables
     click.echo(
-        f"restored {chosen} into {app.workspace}: {tables.get('projects', 0)} projects, "
-        f"{tables.get('episodes', 0)} episodes"
+        f"{chosen}을(를) {app.workspace}에 복원했습니다: 작품 {tables.get('projects', 0)}개, "
+        f"회차 {tables.get('episodes', 0)}개"
     )
 
 
