@@ -19,8 +19,9 @@ def _print_jobs(rows: list[dict]) -> None:
     print_table(
         ["작업 번호", "종류", "작품", "상태", "단계", "진행률", "오류"],
         [
-            [r["id"], job_type_label(r["job_type"]), r.get("project") or "", status_label(r["status"]),
-             r["step_label"], _percent(r["progress"]), (r.get("error") or "")[:60]]
+            [r["id"], job_type_label(r["job_type"]), r.get("project") or "",
+             status_label(r["status"]), r["step_label"], _percent(r["progress"]),
+             (r.get("error") or "")[:60]]
             for r in rows
         ],
     )  # fmt: skip
