@@ -157,7 +157,7 @@ def parse_events(stdout: str) -> CodexEvents:
         elif kind == "turn.failed":
             error = event.get("error")
             message = error.get("message") if isinstance(error, dict) else None
-            events.failures.append(str(message or "turn failed"))
+            events.failures.append(str(message or "턴이 실패했습니다"))
         elif kind == "error":
             events.failures.append(str(event.get("message") or "error"))
     return events
@@ -185,12 +185,14 @@ def classify_failure(messages: list[str], *, prefix: str = "codex") -> BackendEr
         if _RATE_LIMIT.search(message):
             wait = seconds_to_wait(message)
             return RateLimited(
-                f"{prefix}: rate limited: {_one_line(message)}",
+                f"{prefix}: 요청 한도를 넘었습니다: {_one_line(message)}",
                 retry_after=wait if wait is not None else DEFAULT_RATE_LIMIT_WAIT,
             )
     for message in messages:
         if _NETWORK.search(message):
-            return BackendUnavailable(f"{prefix}: cannot reach the service: {_one_line(message)}")
+            return BackendUnavailable(
+                f"{prefix}: 서비스에 연결할 수 없습니다: {_one_line(message)}"
+            )
     return ProcessFailed(f"{prefix}: {_one_line(last)}")
 
 
@@ -403,10 +405,10 @@ class CodexBackend(Backend):
         network = [message for message in seen if _NETWORK.search(message)]
         if network:
             return BackendUnavailable(
-                f"codex: cannot reach the service, stopped after {timeout:g} s: "
+                f"codex: 서비스에 연결할 수 없어 {timeout:g}초 뒤 멈췄습니다: "
                 f"{_one_line(network[-1])}"
             )
-        return BackendTimeout(f"codex: no answer within {timeout:g} s (process group killed)")
+        return BackendTimeout(f"codex: {timeout:g}초 안에 답이 없어 프로세스 그룹을 끝냈습니다")
 
     @staticmethod
     def _answer(returncode: int, stdout: str, stderr: str) -> Completion:

@@ -154,7 +154,7 @@ class OpenAIBackend(Backend):
                 retry_after=DEFAULT_RATE_LIMIT_WAIT if wait is None else wait,
             )
         if status in (401, 403):
-            state = "is set" if os.environ.get(self.key_env_var or "") else "is not set"
+            state = "설정되어 있음" if os.environ.get(self.key_env_var or "") else "설정되지 않음"
             raise BackendMisconfigured(
                 f"openai: {self.base_url}이(가) 요청을 거부했습니다 (HTTP {status}). "
                 f"${self.key_env_var}의 API 키를 확인하세요 ({state})"
@@ -211,4 +211,4 @@ def _detail(response: httpx.Response, key: str = "", limit: int = 300) -> str:
     except (ValueError, AttributeError):
         pass
     # Mask first, then cut: a key crossing the cut would otherwise be stored half-masked.
-    return safe_line(text, limit, [key]) or "no message"
+    return safe_line(text, limit, [key]) or "메시지 없음"

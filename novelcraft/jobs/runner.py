@@ -119,7 +119,7 @@ class JobRunner:
             self._fail(job, str(exc))
         except Exception as exc:  # a bug: the job fails, the worker lives on
             log.exception("job %s crashed", job.id)
-            self._fail(job, f"{type(exc).__name__}: {exc}")
+            self._fail(job, f"내부 오류(버그): {type(exc).__name__}: {exc}")
         else:
             job_rows.finish(store, job.id, "completed", output=output, step="completed")
             self._log(job.id, "info", "완료")
