@@ -21,6 +21,7 @@ from pathlib import Path
 
 from novelcraft.errors import BadInput
 from novelcraft.files import PRIVATE_FILE_MODE, write_file_atomically
+from novelcraft.parse_problems import json_error_text
 
 USERS_FORMAT = "novelcraft-users/1"
 COOKIE_SECRET_FILE = "cookie_secret"
@@ -132,7 +133,8 @@ def load_users(path: Path | str) -> Users:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise BadInput(f"{path}: 사용자 파일이 아닙니다 ({type(exc).__name__})") from None
+        reason = "중첩이 너무 깊음" if isinstance(exc, RecursionError) else json_error_text(exc)
+        raise BadInput(f"{path}: 사용자 파일이 아닙니다 ({reason})") from None
     if not isinstance(data, dict) or data.get("format") != USERS_FORMAT:
         raise BadInput(
             f"{path}: NovelCraft 사용자 파일(형식 {USERS_FORMAT})이 아닙니다. 평문 비밀번호 "

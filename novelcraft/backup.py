@@ -32,6 +32,7 @@ from novelcraft.bible import shown
 from novelcraft.errors import BadInput, NotFound, OperationFailed
 from novelcraft.field_problems import problem_text
 from novelcraft.files import make_private
+from novelcraft.parse_problems import json_error_text, os_error_text
 from novelcraft.prompts import TEMPLATES
 from novelcraft.settings import load_settings
 from novelcraft.store import Store, apply_migrations
@@ -76,7 +77,7 @@ def write_backup(ws: Workspace, dest_dir: Path) -> Path:
             pass
     except OSError as exc:
         raise BadInput(
-            f"{dest_dir}: 여기에는 백업을 쓸 수 없습니다 ({exc.strerror or exc})"
+            f"{dest_dir}: 여기에는 백업을 쓸 수 없습니다 ({os_error_text(exc)})"
         ) from None
     name = f"novelcraft-backup-{stamp}"
     n = 1
@@ -176,7 +177,7 @@ def read_manifest(source: Path) -> BackupManifest:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{path}: 매니페스트를 읽을 수 없습니다 ({exc})") from None
+        raise BadInput(f"{path}: 매니페스트를 읽을 수 없습니다 ({json_error_text(exc)})") from None
     except RecursionError:
         raise BadInput(f"{path}: 매니페스트를 읽을 수 없습니다 (중첩이 너무 깊음)") from None
     if not isinstance(raw, dict) or raw.get("format") != BACKUP_FORMAT:

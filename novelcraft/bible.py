@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from novelcraft.errors import BadInput, NotFound
 from novelcraft.field_problems import problem_text
 from novelcraft.models import Bible
+from novelcraft.parse_problems import yaml_problem
 
 Path_ = tuple[str | int, ...]
 
@@ -77,11 +78,11 @@ def check_yaml_shape(text: str, source: str, max_depth: int = MAX_BIBLE_DEPTH) -
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}" if mark else source
         raise BadInput(
-            f"{where}: YAML 형식이 잘못되었습니다: "
-            f"{exc.problem or exc.context or '알 수 없는 문제'}"
+            f"{where}: YAML 형식이 잘못되었습니다: {yaml_problem(exc.problem or exc.context)}"
         ) from None
     except yaml.YAMLError as exc:
-        raise BadInput(f"{source}: YAML 형식이 잘못되었습니다: {exc}") from None
+        problem = yaml_problem(str(exc))
+        raise BadInput(f"{source}: YAML 형식이 잘못되었습니다: {problem}") from None
     finally:
         loader.dispose()
 
@@ -102,10 +103,12 @@ class _Located:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             where = f"{source}:{mark.line + 1}" if mark else source
-            problem = exc.problem or exc.context or "invalid YAML"
+            problem = yaml_problem(exc.problem or exc.context)
             raise BadInput(f"{where}: YAML 형식이 잘못되었습니다: {problem}") from None
         except yaml.YAMLError as exc:
-            raise BadInput(f"{source}: YAML 형식이 잘못되었습니다: {exc}") from None
+            raise BadInput(
+                f"{source}: YAML 형식이 잘못되었습니다: {yaml_problem(str(exc))}"
+            ) from None
         finally:
             loader.dispose()
 

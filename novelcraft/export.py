@@ -32,6 +32,7 @@ from novelcraft.errors import BadInput, NotFound, OperationFailed
 from novelcraft.field_problems import problem_text
 from novelcraft.files import write_file_atomically
 from novelcraft.models import Bible
+from novelcraft.parse_problems import json_error_text
 from novelcraft.reports import guard_summary, guard_summary_csv, metrics_csv, metrics_rows
 from novelcraft.slugs import is_valid_slug, unique_slug
 from novelcraft.store import projects as project_rows
@@ -226,7 +227,7 @@ def _read_rows(members: _Members, table: str) -> list[ArchiveRow]:
         try:
             raw = json.loads(line)
         except ValueError as exc:
-            raise BadInput(f"{where}: JSON 한 줄이 아닙니다 ({exc})") from None
+            raise BadInput(f"{where}: JSON 한 줄이 아닙니다 ({json_error_text(exc)})") from None
         except RecursionError:
             raise BadInput(f"{where}: 보관 파일의 행으로 보기에는 중첩이 너무 깊습니다") from None
         if not isinstance(raw, dict):

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from novelcraft.errors import BadInput
+from novelcraft.parse_problems import os_error_text
 
 
 def write_file_atomically(path: Path, data: str | bytes) -> None:
@@ -21,7 +22,7 @@ def write_file_atomically(path: Path, data: str | bytes) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise BadInput(f"{path}: 여기에 쓸 수 없습니다 ({exc.strerror or exc})") from None
+        raise BadInput(f"{path}: 여기에 쓸 수 없습니다 ({os_error_text(exc)})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
@@ -29,7 +30,7 @@ def write_file_atomically(path: Path, data: str | bytes) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         # A full disk or a vanished folder is the user's to fix; nothing half written remains.
-        raise BadInput(f"{path}: 쓸 수 없습니다 ({exc.strerror or exc})") from None
+        raise BadInput(f"{path}: 쓸 수 없습니다 ({os_error_text(exc)})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -20,6 +20,7 @@ from novelcraft.labels import step_label
 from novelcraft.metrics import Measurement
 from novelcraft.metrics.measure_cache import measurements
 from novelcraft.models import Bible, Episode, Outline
+from novelcraft.parse_problems import json_problem
 from novelcraft.prompts import BootstrapAnswer, EventsAnswer
 from novelcraft.store import canon as canon_rows
 from novelcraft.store import generation as gen
@@ -188,7 +189,7 @@ def parse_outline(text: str, source: str) -> Outline:
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
         raise BadInput(
-            f"{source}:{line}: JSON 형식이 잘못되었습니다: {getattr(exc, 'msg', exc)}"
+            f"{source}:{line}: JSON 형식이 잘못되었습니다: {json_problem(getattr(exc, 'msg', ''))}"
         ) from None
     except RecursionError:
         raise BadInput(

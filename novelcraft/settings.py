@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from novelcraft.errors import BadInput
 from novelcraft.field_problems import problem_text
+from novelcraft.parse_problems import toml_problem
 
 
 class SettingProblem(ValueError):
@@ -179,7 +180,7 @@ def load_settings(path: Path) -> Settings:
     except UnicodeDecodeError as exc:
         raise BadInput(f"{path}: UTF-8 텍스트가 아닙니다 ({exc.start}번째 바이트)") from None
     except tomllib.TOMLDecodeError as exc:
-        raise BadInput(f"{path}: TOML 형식이 잘못되었습니다: {exc}") from None
+        raise BadInput(f"{path}: TOML 형식이 잘못되었습니다: {toml_problem(str(exc))}") from None
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

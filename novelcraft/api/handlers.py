@@ -26,6 +26,7 @@ from novelcraft.api.endpoints import ENDPOINTS
 from novelcraft.api.routing import Download, Endpoint, Query, Request
 from novelcraft.errors import BadInput, NotFound, NovelcraftError, RevisionConflict
 from novelcraft.field_problems import problem_text
+from novelcraft.parse_problems import json_error_text
 
 log = logging.getLogger("novelcraft.api")
 
@@ -190,7 +191,7 @@ class ApiHandler(RequestHandler):
         try:
             data = json.loads(self.request.body or b"")
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ApiError(400, f"JSON 형식이 잘못되었습니다: {exc}") from None
+            raise ApiError(400, f"JSON 형식이 잘못되었습니다: {json_error_text(exc)}") from None
         try:
             return endpoint.body.model_validate(data)
         except ValidationError as exc:

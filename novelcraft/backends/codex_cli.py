@@ -38,6 +38,7 @@ from novelcraft.backends.base import (
     RateLimited,
     register,
 )
+from novelcraft.parse_problems import os_error_text
 from novelcraft.redact import safe_line
 from novelcraft.settings import BackendSettings
 
@@ -268,7 +269,7 @@ class _Run:
 @register
 class CodexBackend(Backend):
     backend_id = "codex"
-    label = "Codex CLI (codex exec)"
+    label = "Codex 명령줄 도구 (`codex exec`)"
     supports_schema = True
     Options = CodexOptions
 
@@ -337,7 +338,7 @@ class CodexBackend(Backend):
         except OSError as exc:
             os.close(write_end)
             raise BackendMisconfigured(
-                f"codex: {argv[0]}을(를) 실행할 수 없습니다: {exc.strerror}"
+                f"codex: {argv[0]}을(를) 실행할 수 없습니다: {os_error_text(exc)}"
             ) from None
         finally:
             os.close(read_end)

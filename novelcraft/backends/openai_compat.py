@@ -68,7 +68,7 @@ def response_format(schema: dict[str, Any]) -> dict[str, Any]:
 @register
 class OpenAIBackend(Backend):
     backend_id = "openai"
-    label = "OpenAI-compatible chat completions"
+    label = "OpenAI 호환 API (`/v1/chat/completions`)"
     supports_schema = True
     needs_key = True
     key_env_var = "OPENAI_API_KEY"

@@ -17,6 +17,7 @@ from novelcraft.errors import BadInput, NotFound
 from novelcraft.metrics import Measurement, measure, metric_ranges
 from novelcraft.metrics.baseline import load_baseline
 from novelcraft.metrics.messages import METRIC_LABELS
+from novelcraft.parse_problems import os_error_text
 from novelcraft.settings import Settings, load_settings
 
 # A manuscript is one episode (~30 KB); a few MB is already a whole novel. Past this the Kiwi
@@ -42,7 +43,7 @@ def read_manuscript(source: str) -> str:
             with path.open("rb") as fh:
                 data = fh.read(MAX_MANUSCRIPT_BYTES + 1)
         except OSError as exc:
-            raise BadInput(f"{name}: 읽을 수 없습니다: {exc.strerror or exc}") from None
+            raise BadInput(f"{name}: 읽을 수 없습니다: {os_error_text(exc)}") from None
     if len(data) > MAX_MANUSCRIPT_BYTES:
         raise BadInput(
             f"{name}: {MAX_MANUSCRIPT_BYTES:,}바이트보다 커서 원고 한 편으로 볼 수 없습니다"

@@ -117,7 +117,7 @@ def submit_project_job(ws: Workspace, job_type: str, slug: str, number: int, **f
     if job_type != "outline":
         ws.get_episode(slug, number)  # NotFound: nothing to revise or re-derive
     if job_type == "revise" and not str(fields.get("instruction", "")).strip():
-        raise BadInput("고쳐 쓰기에는 지시문이 있어야 합니다")
+        raise BadInput("고쳐 쓰기에는 지시문(--instruction)이 있어야 합니다")
     backend = _backend_input(ws, fields.pop("backend", None), fields.pop("model", None))
     return _submit(ws, job_type, pid, {"episode": number, **fields, **backend}, number=number)
 
