@@ -40,6 +40,7 @@ _YAML_FIXED = {
     "found unexpected ':'": "예상하지 못한 ':'이 있습니다",
     "found undefined alias": "정의되지 않은 별칭입니다",
     "found duplicate anchor": "앵커가 중복됩니다",
+    "but found another document": "YAML 문서가 둘 이상입니다 ('---' 구분선을 지우세요)",
 }
 _EXPECTED = re.compile(r"^expected (.+?), but (?:got|found) (.+)$")
 _BAD_CHAR = re.compile(r"^found character (.+) that cannot start any token$")

@@ -468,4 +468,4 @@ def bootstrap_bible(backend: Backend, concept: dict, record=None) -> Bible:
         relationships=answer.relationships,
     )
     # The same rules as an imported bible (duplicate names and so on) apply to a generated one.
-    return parse_bible(dump_bible(bible), "bootstrap answer")
+    return parse_bible(dump_bible(bible), "부트스트랩 답")

@@ -106,7 +106,7 @@ def test_bad_files_are_one_line_exit_2(capsys, tmp_path, content, expected):
     assert run.code == 2
     assert run.out == ""
     assert len(run.err.splitlines()) == 1
-    assert run.err.startswith("novelcraft: error: ") and str(path) in run.err
+    assert run.err.startswith("novelcraft: 오류: ") and str(path) in run.err
     assert expected in run.err
 
 

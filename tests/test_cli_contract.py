@@ -57,7 +57,7 @@ def test_usage_errors_are_one_line_exit_2(cli):
     for args in (["no-such-command"], ["show"], ["projects", "--bogus"], ["--backend", "x"]):
         result = cli(*args)
         assert result.code == 2, args
-        assert result.err.startswith("novelcraft: error:"), args
+        assert result.err.startswith("novelcraft: 오류:"), args
         assert result.err.count("\n") == 1, (args, result.err)
 
 
@@ -92,7 +92,7 @@ def test_real_process_never_prints_a_traceback(tmp_path):
     assert result.returncode == 2
     assert (
         result.stderr
-        == f"novelcraft: error: {bad}:2: characters[0].name: required field is missing\n"
+        == f"novelcraft: 오류: {bad}:2: characters[0].name: required field is missing\n"
     )
 
 

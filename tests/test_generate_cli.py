@@ -85,7 +85,7 @@ def test_missing_codex_binary_is_one_line(cli, slug, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     result = cli("--backend", "codex", "generate", slug, "--from", "1", "--to", "1")
     assert result.code == 2
-    errors = [line for line in result.err.splitlines() if line.startswith("novelcraft: error:")]
+    errors = [line for line in result.err.splitlines() if line.startswith("novelcraft: 오류:")]
     assert len(errors) == 1 and "codex is not installed" in errors[0]
     assert "Traceback" not in result.err
     assert json.loads(cli("episodes", slug, "--json").out) == []
@@ -178,7 +178,7 @@ def test_unreachable_openai_endpoint_fails_after_the_outage_patience(cli, slug):
     text = text.replace("backoff_initial_seconds = 2", "backoff_initial_seconds = 0.2")
     settings.write_text(text, encoding="utf-8")
     result = cli("--backend", "openai", "generate", slug, "--from", "1", "--to", "1")
-    errors = [line for line in result.err.splitlines() if line.startswith("novelcraft: error:")]
+    errors = [line for line in result.err.splitlines() if line.startswith("novelcraft: 오류:")]
     assert result.code == 1 and len(errors) == 1, result.err
     assert "backend unavailable" in errors[0] and "patience 1.5s" in errors[0]
     assert "백엔드 응답 없음" in result.err  # the waits were shown as they happened

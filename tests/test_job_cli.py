@@ -38,7 +38,7 @@ def _nothing_enqueued() -> None:
 def _one_line_exit_2(result, needle: str) -> None:
     assert result.code == 2, (result.out, result.err)
     lines = result.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("novelcraft: error:"), result.err
+    assert len(lines) == 1 and lines[0].startswith("novelcraft: 오류:"), result.err
     assert needle in lines[0], lines[0]
     assert "Traceback" not in result.err
 

@@ -17,7 +17,7 @@ def project(cli, tmp_path, sample_bible_path):
 def _one_line_exit_2(result, *needles: str) -> None:
     assert result.code == 2, result.err
     lines = result.err.strip().splitlines()
-    assert len(lines) == 1 and "internal error" not in lines[0], result.err
+    assert len(lines) == 1 and "내부 오류" not in lines[0], result.err
     for needle in needles:
         assert needle in lines[0], (needle, lines[0])
 

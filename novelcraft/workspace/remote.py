@@ -163,7 +163,7 @@ class RemoteWorkspace:
         return self._request("GET", f"{self._project(slug)}/bible").content.decode("utf-8")
 
     def get_bible(self, slug: str) -> Bible:
-        return bible_io.parse_bible(self.export_bible(slug), f"{self.url} bible of {slug}")
+        return bible_io.parse_bible(self.export_bible(slug), f"{self.url}의 {slug} 바이블")
 
     def delete_project(self, slug: str) -> None:
         self._request("DELETE", self._project(slug))
