@@ -170,7 +170,7 @@ def test_codex_exiting_before_it_reads_a_large_prompt_is_reported(fake, codex):
     """codex rejects its command line without reading stdin: the writer of the prompt meets
     a closed pipe and stops (the fixture checks no thread or process is left behind)."""
     fake.queue({"mode": "usage"})
-    with pytest.raises(BackendMisconfigured, match="rejected the command line"):
+    with pytest.raises(BackendMisconfigured, match="명령줄을 거부했습니다"):
         codex.complete("가나다라마바사 " * 40_000, options={"timeout": DEADLOCK_WITNESS_SECONDS})
 
 

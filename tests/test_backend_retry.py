@@ -202,7 +202,7 @@ def test_feedback_does_not_pile_up_and_retries_run_out():
     assert len(backend.calls) == len(records) == 3
     for prompt in backend.prompts[1:]:
         assert prompt.count("오류:") == 1
-        assert "no JSON object" in prompt
+        assert "JSON 객체가 없습니다" in prompt
 
 
 def test_schema_is_sent_only_to_backends_that_take_one():
@@ -277,7 +277,7 @@ def test_extract_json(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("그냥 글입니다", "no JSON object"), ('{"a": 1,', "JSON parse error")],
+    [("그냥 글입니다", "JSON 객체가 없습니다"), ('{"a": 1,', "JSON을 읽을 수 없습니다")],
 )
 def test_extract_json_failures(text, message):
     with pytest.raises(InvalidAnswer, match=message):

@@ -76,7 +76,7 @@ def test_canon_cli_decisions_and_bad_input(six, cli, ws_dir):
     dropped = json.loads(cli("--workspace", ws_dir, "canon", slug, "--drop", truck, "--json").out)
     assert dropped["foreshadows"][0]["status"] == "dropped"
     bad = cli("--workspace", ws_dir, "canon", slug, "--due", truck, 2)
-    assert bad.code == 2 and bad.err.count("\n") == 1 and "must come after episode 4" in bad.err
+    assert bad.code == 2 and bad.err.count("\n") == 1 and "4화보다 뒤여야 합니다" in bad.err
     missing = cli("--workspace", ws_dir, "canon", "no-such-project")
     assert missing.code == 2 and "unknown project 'no-such-project'" in missing.err
 

@@ -92,10 +92,10 @@ def test_bible_brings_voices_and_banned_elements(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"", "empty manuscript"),
-        (b"  \n\r\n\t ", "empty manuscript"),
-        ("가나다".encode("utf-16"), "not UTF-8"),
-        (b"\xea\xb0\x80\xff", "not UTF-8"),
+        (b"", "원고가 비어 있습니다"),
+        (b"  \n\r\n\t ", "원고가 비어 있습니다"),
+        ("가나다".encode("utf-16"), "UTF-8 텍스트가 아닙니다"),
+        (b"\xea\xb0\x80\xff", "UTF-8 텍스트가 아닙니다"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
     ],
 )
@@ -111,7 +111,7 @@ def test_bad_files_are_one_line_exit_2(capsys, tmp_path, content, expected):
 
 
 def test_missing_file_and_directory(capsys, tmp_path):
-    for target, expected in ((tmp_path / "nope.txt", "no such file"), (tmp_path, "directory")):
+    for target, expected in ((tmp_path / "nope.txt", "파일이 없습니다"), (tmp_path, "폴더입니다")):
         run = run_check(capsys, str(target))
         assert run.code == 2 and len(run.err.splitlines()) == 1
         assert expected in run.err and str(target) in run.err

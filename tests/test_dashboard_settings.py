@@ -72,7 +72,7 @@ def test_save_writes_the_toml_and_the_workspace_uses_it(screen):
 def test_a_bad_value_through_the_workspace_is_refused_naming_the_key(workspace):
     with pytest.raises(BadInput, match=r"backend\.concurrency"):
         workspace.update_settings({"backend": {"concurrency": 0}})
-    with pytest.raises(BadInput, match="unknown settings section"):
+    with pytest.raises(BadInput, match="알 수 없는 설정 구역입니다"):
         workspace.update_settings({"nope": {}})
 
 

@@ -37,7 +37,7 @@ def test_saving_the_same_text_twice_makes_no_version(workspace, project):
 def test_a_stale_save_is_refused_and_changes_nothing(workspace, project):
     workspace.create_episode(project, 1, content="원문")
     workspace.save_episode(project, 1, "첫 탭의 수정", expected_revision=1)
-    with pytest.raises(RevisionConflict, match="saved elsewhere"):
+    with pytest.raises(RevisionConflict, match="다른 곳에서 먼저 저장되었습니다"):
         workspace.save_episode(project, 1, "둘째 탭의 수정", expected_revision=1)
     episode = workspace.get_episode(project, 1)
     assert episode.content == "첫 탭의 수정" and episode.revision == 2
@@ -72,7 +72,7 @@ def test_concurrent_saves_from_two_threads_one_wins(workspace, project):
 
 def test_duplicate_episode_number_is_refused(workspace, project):
     workspace.create_episode(project, 3, content="a")
-    with pytest.raises(BadInput, match="already exists"):
+    with pytest.raises(BadInput, match="이미 있습니다"):
         workspace.create_episode(project, 3, content="b")
     assert workspace.count_episodes(project) == 1
 

@@ -86,7 +86,7 @@ def test_missing_codex_binary_is_one_line(cli, slug, monkeypatch, tmp_path):
     result = cli("--backend", "codex", "generate", slug, "--from", "1", "--to", "1")
     assert result.code == 2
     errors = [line for line in result.err.splitlines() if line.startswith("novelcraft: 오류:")]
-    assert len(errors) == 1 and "codex is not installed" in errors[0]
+    assert len(errors) == 1 and "codex가 설치되어 있지 않거나" in errors[0]
     assert "Traceback" not in result.err
     assert json.loads(cli("episodes", slug, "--json").out) == []
 

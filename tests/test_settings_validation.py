@@ -10,8 +10,8 @@ from novelcraft.settings import Settings, load_settings, render_settings_toml
 @pytest.mark.parametrize(
     ("toml", "line", "key", "problem"),
     [
-        ("[context]\nbudget_chars = -5\n", 2, "context.budget_chars", "greater than or equal"),
-        ("[context]\nbudget_chars = 0\n", 2, "context.budget_chars", "greater than or equal"),
+        ("[context]\nbudget_chars = -5\n", 2, "context.budget_chars", "이상이어야 합니다"),
+        ("[context]\nbudget_chars = 0\n", 2, "context.budget_chars", "이상이어야 합니다"),
         (
             "[generation]\n# range\nmin_length = 9500\nmax_length = 9000\n",
             3,
@@ -35,7 +35,7 @@ from novelcraft.settings import Settings, load_settings, render_settings_toml
         ("[metrics]\ndialogue_ratio_max = 1.5\n", 2, "metrics.dialogue_ratio_max", "less than"),
         ("[backend]\nopenai_base_url = 'file:///etc'\n", 2, "backend.openai_base_url", "http"),
         ("[backend]\nopenai_key_env = 'A B'\n", 2, "backend.openai_key_env", "pattern"),
-        ("\n[generation]\nmax_lenght = 1\n", 3, "generation.max_lenght", "unknown key"),
+        ("\n[generation]\nmax_lenght = 1\n", 3, "generation.max_lenght", "알 수 없는 항목입니다"),
         ("[generation]\nmin_length = 'many'\n", 2, "generation.min_length", "integer"),
     ],
 )
