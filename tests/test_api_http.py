@@ -133,7 +133,9 @@ def test_bad_input_on_every_kind_of_route(api):
     json_routes = [ep for ep in ENDPOINTS if ep.body is not None]
     for ep in json_routes:
         url = _url(ep.path, slug, job_id)
-        _assert_error(client.request(ep.method, url, content=b"{not json"), 400, "malformed")
+        _assert_error(
+            client.request(ep.method, url, content=b"{not json"), 400, "JSON 형식이 잘못되었습니다"
+        )
         _assert_error(client.request(ep.method, url, content=b""), 400)
         body = client.request(ep.method, url, json={"no_such_field": 1})
         _assert_error(body, 422)

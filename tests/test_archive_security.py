@@ -144,7 +144,11 @@ def test_a_crafted_value_is_stored_as_text(archive_bytes, tmp_path, workspace):
     [
         ("data__episodes_dot_jsonl", '{"episode_number": 1}\n{not json', "data/episodes.jsonl:2:"),
         ("data__episodes_dot_jsonl", "[1, 2]", "data/episodes.jsonl:1: 행은 JSON 객체여야 합니다"),
-        ("data__episodes_dot_jsonl", "[" * 100_000, "data/episodes.jsonl:1: 보관 파일의 행으로 보기에는 중첩이 너무 깊습니다"),
+        (
+            "data__episodes_dot_jsonl",
+            "[" * 100_000,
+            "data/episodes.jsonl:1: 보관 파일의 행으로 보기에는 중첩이 너무 깊습니다",
+        ),
         ("manifest_dot_json", "[" * 100_000, "manifest.json"),
         ("data__episodes_dot_jsonl", '{"episode_number": "하나"}', "episode_number"),
         ("data__episodes_dot_jsonl", '{"episode_number": 99999999999}', "episode_number"),

@@ -183,7 +183,7 @@ def test_parse_retry_after_date_is_relative_to_now():
 
 def test_server_error_is_retryable(server):
     server.queue({"mode": "status", "status": 500, "body": '{"error": {"message": "CUDA OOM"}}'})
-    with pytest.raises(ProcessFailed, match="server error 500: CUDA OOM") as caught:
+    with pytest.raises(ProcessFailed, match="모델 서버 오류 \\(HTTP 500\\): CUDA OOM") as caught:
         backend_for(server).complete("질문")
     assert caught.value.retryable
 

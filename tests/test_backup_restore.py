@@ -84,7 +84,7 @@ def test_damaged_or_missing_backups_are_refused(filled, tmp_path, cli):
     not_backup = tmp_path / "plain"
     not_backup.mkdir()
     refused = cli("--workspace", tmp_path / "t3", "restore", not_backup)
-    assert refused.code == 2 and "not a NovelCraft backup" in refused.err
+    assert refused.code == 2 and "NovelCraft 백업이 아닙니다" in refused.err
 
 
 def test_backup_of_a_missing_workspace_is_bad_input(cli, tmp_path):

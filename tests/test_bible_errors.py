@@ -44,12 +44,18 @@ def _duplicate_name(data):
 
 
 CASES = {
-    "broken yaml": (lambda t: t.replace("characters:\n", "characters: [\n", 1), "YAML 형식이 잘못되었습니다"),
+    "broken yaml": (
+        lambda t: t.replace("characters:\n", "characters: [\n", 1),
+        "YAML 형식이 잘못되었습니다",
+    ),
     "empty file": (lambda t: "", "비어 있습니다"),
     "whitespace only": (lambda t: "\n   \n", "비어 있습니다"),
     "non-mapping root": (lambda t: "- just\n- a list\n", "키와 값의 묶음(mapping)이어야 합니다"),
     "scalar root": (lambda t: "hello\n", "키와 값의 묶음(mapping)이어야 합니다"),
-    "unknown top key": (lambda t: _edit(t, _set(("chapters",), [])), "chapters: 알 수 없는 항목입니다"),
+    "unknown top key": (
+        lambda t: _edit(t, _set(("chapters",), [])),
+        "chapters: 알 수 없는 항목입니다",
+    ),
     "unknown nested key": (
         lambda t: _edit(t, _set(("characters", 1, "speech_style", "endingz"), ["-요"])),
         "characters[1].speech_style.endingz: 알 수 없는 항목입니다",
@@ -83,7 +89,10 @@ CASES = {
         lambda t: _edit(t, _set(("relationships", 2, "to"), "홍길동")),
         "relationships[2].to: 인물 목록에 없는 '홍길동'을(를) 가리킵니다",
     ),
-    "missing project": (lambda t: _edit(t, _delete(("project",))), "project: 꼭 있어야 하는 항목이 없습니다"),
+    "missing project": (
+        lambda t: _edit(t, _delete(("project",))),
+        "project: 꼭 있어야 하는 항목이 없습니다",
+    ),
     "duplicate yaml key": (
         lambda t: t.replace("  genre: 현대판타지\n", "  genre: 현대판타지\n  genre: 로맨스\n"),
         "project.genre: 키가 중복됩니다",
@@ -138,7 +147,10 @@ def test_unknown_key_error_names_its_line(tmp_path, cli, sample_bible_text):
     bad = tmp_path / "bad.yaml"
     bad.write_text(text, encoding="utf-8")
     result = cli("bible", "import", bad)
-    assert f":{_line_of(text, 'persona: x')}: characters[1].persona: 알 수 없는 항목입니다" in result.err
+    assert (
+        f":{_line_of(text, 'persona: x')}: characters[1].persona: 알 수 없는 항목입니다"
+        in result.err
+    )
 
 
 def test_non_utf8_bytes_name_the_line(tmp_path, cli, sample_bible_text):

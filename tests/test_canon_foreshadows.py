@@ -150,7 +150,7 @@ def test_bad_foreshadow_decisions_are_refused(season):
     with pytest.raises(BadInput, match="1화보다 뒤여야 합니다"):
         ws.move_foreshadow_due(slug, found[B].id, 1)
     plot_id = ws.store.scalar("SELECT id FROM episode_events WHERE event_type = 'plot' LIMIT 1")
-    with pytest.raises(NotFound, match=f"no foreshadow {plot_id}"):
+    with pytest.raises(NotFound, match=f"복선 {plot_id}이\\(가\\) 없습니다"):
         ws.drop_foreshadow(slug, plot_id)
 
 

@@ -70,7 +70,7 @@ def test_broken_settings_file_is_one_line(cli, tmp_path):
     assert "novelcraft.toml:2: generation.target_lenght: 알 수 없는 항목입니다" in result.err
     (ws / "novelcraft.toml").write_text("[generation\n", encoding="utf-8")
     result = cli("--workspace", ws, "projects")
-    assert result.code == 2 and "invalid TOML" in result.err
+    assert result.code == 2 and "TOML 형식이 잘못되었습니다" in result.err
 
 
 def test_init_writes_default_settings_that_load_back(cli, tmp_path):
@@ -92,7 +92,7 @@ def test_real_process_never_prints_a_traceback(tmp_path):
     assert result.returncode == 2
     assert (
         result.stderr
-        == f"novelcraft: 오류: {bad}:2: characters[0].name: required field is missing\n"
+        == f"novelcraft: 오류: {bad}:2: characters[0].name: 꼭 있어야 하는 항목이 없습니다\n"
     )
 
 

@@ -136,5 +136,5 @@ def test_the_key_file_stays_out_of_backups(workspace, tmp_path):
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
     assert not any(p.name == workspace.paths.api_key.name for p in backup.rglob("*"))
-    with pytest.raises(BadInput, match="one line"):
+    with pytest.raises(BadInput, match="한 줄"):
         workspace.save_api_key("two words")

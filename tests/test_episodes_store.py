@@ -78,7 +78,7 @@ def test_duplicate_episode_number_is_refused(workspace, project):
 
 
 def test_unknown_episode_and_project(workspace, project):
-    with pytest.raises(NotFound, match="no episode 9"):
+    with pytest.raises(NotFound, match="9화가 없습니다"):
         workspace.get_episode(project, 9)
     with pytest.raises(NotFound, match="unknown project 'nope'"):
         workspace.list_episodes("nope")

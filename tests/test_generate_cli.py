@@ -65,11 +65,14 @@ def test_revise_and_outline_commands(cli, slug):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["generate", "{slug}", "--from", "3", "--to", "1"], "--from 3 is after --to 1"),
-        (["generate", "{slug}", "--from", "0", "--to", "1"], "must be 1 or more"),
-        (["generate", "nope", "--from", "1", "--to", "1"], "unknown project 'nope'"),
-        (["revise", "{slug}", "4", "--instruction", "x"], "no episode 4"),
-        (["outline", "{slug}", "0"], "1 or more"),
+        (
+            ["generate", "{slug}", "--from", "3", "--to", "1"],
+            "시작 회차(--from 3)가 끝 회차(--to 1)보다 큽니다",
+        ),
+        (["generate", "{slug}", "--from", "0", "--to", "1"], "1 이상이어야 합니다"),
+        (["generate", "nope", "--from", "1", "--to", "1"], "작품 'nope'이(가) 없습니다"),
+        (["revise", "{slug}", "4", "--instruction", "x"], "4화"),
+        (["outline", "{slug}", "0"], "1 이상"),
         (["export", "{slug}", "--format", "epub3", "-o", "x"], "epub3"),
         (["--backend", "gemini", "backends"], "gemini"),
     ],
@@ -96,14 +99,14 @@ def test_unknown_backend_in_settings(cli, slug):
     text = settings.read_text(encoding="utf-8")
     settings.write_text(text.replace('default = "offline"', 'default = "nope"'), encoding="utf-8")
     result = cli("generate", slug, "--from", "1", "--to", "1")
-    assert result.code == 2 and "unknown backend 'nope'" in result.err
+    assert result.code == 2 and "알 수 없는 백엔드입니다: 'nope'" in result.err
 
 
 def test_broken_archives_are_refused(cli, tmp_path):
     not_zip = tmp_path / "x.zip"
     not_zip.write_bytes(b"plain text")
     result = cli("import-archive", not_zip)
-    assert result.code == 2 and "not a zip archive" in result.err
+    assert result.code == 2 and "ZIP 파일이 아닙니다" in result.err
     other = tmp_path / "y.zip"
     with zipfile.ZipFile(other, "w") as zf:
         zf.writestr("hello.txt", "hi")
@@ -180,7 +183,7 @@ def test_unreachable_openai_endpoint_fails_after_the_outage_patience(cli, slug):
     result = cli("--backend", "openai", "generate", slug, "--from", "1", "--to", "1")
     errors = [line for line in result.err.splitlines() if line.startswith("novelcraft: 오류:")]
     assert result.code == 1 and len(errors) == 1, result.err
-    assert "backend unavailable" in errors[0] and "patience 1.5s" in errors[0]
+    assert "응답하지 않았습니다" in errors[0] and "patience 1.5s" in errors[0]
     assert "백엔드 응답 없음" in result.err  # the waits were shown as they happened
     assert "Traceback" not in result.err
     assert json.loads(cli("episodes", slug, "--json").out) == []

@@ -206,7 +206,9 @@ def test_restore_of_a_folder_of_backups_takes_the_newest(ws_dir, tmp_path, cli, 
     assert older != newer
     result = _restore(cli, tmp_path, dest)
     assert result.code == 0, result.err
-    assert f"restoring the newest of 2 backups in {dest}: {os.path.basename(newer)}" in result.out
+    assert (
+        f"{dest}의 백업 2개 중 가장 최근 것을 복원합니다: {os.path.basename(newer)}" in result.out
+    )
     with Workspace.open(tmp_path / "target") as ws:
         assert {p.slug for p in ws.list_projects()} == {"first", "second"}
 

@@ -16,7 +16,7 @@ from novelcraft.settings import Settings, load_settings, render_settings_toml
             "[generation]\n# range\nmin_length = 9500\nmax_length = 9000\n",
             3,
             "generation.min_length",
-            "must not be larger than max_length",
+            "max_length보다 크면 안 됩니다",
         ),
         ("[backend]\nmodel = 'x'\nconcurrency = 0\n", 3, "backend.concurrency", "greater than"),
         ("[queue]\nworkers = 0\n", 2, "queue.workers", "greater than"),

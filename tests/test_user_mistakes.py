@@ -50,7 +50,9 @@ def test_a_malformed_archive(cli, tmp_path):
     path.write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty zip: no manifest, no bible
     _one_line_exit_2(cli("--workspace", tmp_path / "ws", "import-archive", path), str(path))
     path.write_text("not a zip at all", encoding="utf-8")
-    _one_line_exit_2(cli("--workspace", tmp_path / "ws", "import-archive", path), "ZIP 파일이 아닙니다")
+    _one_line_exit_2(
+        cli("--workspace", tmp_path / "ws", "import-archive", path), "ZIP 파일이 아닙니다"
+    )
 
 
 def test_a_too_deep_yaml(cli, tmp_path):

@@ -154,7 +154,7 @@ class TestWorkspaceContract:
             ws.cancel_job(job_id)
         with pytest.raises(NotFound):
             ws.get_job("ffffffffffff")
-        with pytest.raises(BadInput, match="after"):
+        with pytest.raises(BadInput, match="끝 회차"):
             ws.submit_batch(slug, 5, 2)
         with pytest.raises(NotFound):
             ws.submit_batch("no-such", 1, 2)
@@ -190,7 +190,7 @@ class TestWorkspaceContract:
         assert ws.drop_foreshadow(slug, long[1].id, False).status == "open"
         with pytest.raises(BadInput, match="1화보다 뒤여야 합니다"):
             ws.move_foreshadow_due(slug, long[0].id, 1)
-        with pytest.raises(NotFound, match="no foreshadow 999999"):
+        with pytest.raises(NotFound, match="복선 999999이\\(가\\) 없습니다"):
             ws.drop_foreshadow(slug, 999999)
         with pytest.raises(NotFound):
             ws.canon_report("no-such")
@@ -220,7 +220,7 @@ class TestWorkspaceContract:
         assert boot.status == "completed" and boot.output["slug"] in {
             p.slug for p in ws.list_projects()
         }
-        with pytest.raises(BadInput, match="concept needs"):
+        with pytest.raises(BadInput, match="기획에 다음 항목이 있어야 합니다"):
             ws.submit_bootstrap({"name": "x"})
 
     def test_cancel_of_a_queued_job(self, client):
