@@ -309,7 +309,7 @@ def test_timeout_kills_the_whole_process_group(fake, codex):
 
 def test_offline_codex_is_reported_as_an_outage(fake, codex):
     fake.queue({"mode": "hang", "network": True})
-    with pytest.raises(BackendUnavailable, match=r"cannot reach the service, stopped after 1\.5 s"):
+    with pytest.raises(BackendUnavailable, match=r"서비스에 연결할 수 없어 1\.5초 뒤 멈췄습니다"):
         codex.complete("질문", options={"timeout": HANG_TIMEOUT})
     assert fake.leftovers() == []
 

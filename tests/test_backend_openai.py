@@ -108,7 +108,7 @@ def test_key_env_var_comes_from_settings(server, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("status", "key", "state"), [(401, SECRET, "is set"), (403, None, "is not set")]
+    ("status", "key", "state"), [(401, SECRET, "설정되어 있음"), (403, None, "설정되지 않음")]
 )
 def test_auth_failure_names_the_variable_never_the_key(server, monkeypatch, status, key, state):
     if key:

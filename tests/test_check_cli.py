@@ -96,7 +96,7 @@ def test_bible_brings_voices_and_banned_elements(capsys, tmp_path):
         (b"  \n\r\n\t ", "원고가 비어 있습니다"),
         ("가나다".encode("utf-16"), "UTF-8 텍스트가 아닙니다"),
         (b"\xea\xb0\x80\xff", "UTF-8 텍스트가 아닙니다"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "바이너리"),
     ],
 )
 def test_bad_files_are_one_line_exit_2(capsys, tmp_path, content, expected):

@@ -80,9 +80,9 @@ def test_duplicate_episode_number_is_refused(workspace, project):
 def test_unknown_episode_and_project(workspace, project):
     with pytest.raises(NotFound, match="9화가 없습니다"):
         workspace.get_episode(project, 9)
-    with pytest.raises(NotFound, match="unknown project 'nope'"):
+    with pytest.raises(NotFound, match="작품 'nope'이\\(가\\) 없습니다"):
         workspace.list_episodes("nope")
-    with pytest.raises(BadInput, match="1 or more"):
+    with pytest.raises(BadInput, match="1 이상이어야 합니다"):
         workspace.get_episode(project, -1)
 
 
@@ -143,8 +143,8 @@ def test_episodes_and_show_commands(cli, project, workspace, ws_dir):
     assert "2화 재회" in human.out and "둘째 화." in human.out
 
     missing = cli("--workspace", ws_dir, "show", project, "7")
-    assert missing.code == 2 and missing.err.count("\n") == 1 and "no episode 7" in missing.err
+    assert missing.code == 2 and missing.err.count("\n") == 1 and "7화가 없습니다" in missing.err
     unknown = cli("--workspace", ws_dir, "episodes", "nope")
-    assert unknown.code == 2 and "unknown project 'nope'" in unknown.err
+    assert unknown.code == 2 and "작품 'nope'이(가) 없습니다" in unknown.err
     not_a_number = cli("--workspace", ws_dir, "show", project, "one")
     assert not_a_number.code == 2 and "Traceback" not in not_a_number.err

@@ -111,7 +111,7 @@ def test_broken_archives_are_refused(cli, tmp_path):
     with zipfile.ZipFile(other, "w") as zf:
         zf.writestr("hello.txt", "hi")
     result = cli("import-archive", other)
-    assert result.code == 2 and "not a NovelCraft project archive" in result.err
+    assert result.code == 2 and "NovelCraft 작품 보관 파일이 아닙니다" in result.err
     assert cli("import-archive", tmp_path / "missing.zip").code == 2
 
 
@@ -146,9 +146,9 @@ def test_an_authors_outline_is_used(cli, slug, tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (None, "scenes: List should have at least 3 items"),
-        ("{not json", "invalid JSON"),
-        ("unknown", "unknown character '홍길동'"),
+        (None, "scenes: 항목이 3개 이상이어야 합니다"),
+        ("{not json", "JSON 형식이 잘못되었습니다"),
+        ("unknown", "바이블에 없는 인물입니다: '홍길동'"),
     ],
 )
 def test_an_invalid_outline_is_refused_with_the_field(cli, slug, tmp_path, content, message):
@@ -183,7 +183,7 @@ def test_unreachable_openai_endpoint_fails_after_the_outage_patience(cli, slug):
     result = cli("--backend", "openai", "generate", slug, "--from", "1", "--to", "1")
     errors = [line for line in result.err.splitlines() if line.startswith("novelcraft: 오류:")]
     assert result.code == 1 and len(errors) == 1, result.err
-    assert "응답하지 않았습니다" in errors[0] and "patience 1.5s" in errors[0]
+    assert "응답하지 않았습니다" in errors[0] and "기다리는 한도 1.5초" in errors[0]
     assert "백엔드 응답 없음" in result.err  # the waits were shown as they happened
     assert "Traceback" not in result.err
     assert json.loads(cli("episodes", slug, "--json").out) == []

@@ -181,7 +181,7 @@ def test_other_processes_reach_a_running_owner_through_its_api(project_ws):
             unknown = _cli(ws_dir, "cancel", "ffffffffffff")
             assert unknown.returncode == 2 and "이(가) 없습니다" in unknown.stderr
             again = _cli(ws_dir, "cancel", job_id)
-            assert again.returncode == 2 and "already canceled" in again.stderr
+            assert again.returncode == 2 and "이미 취소 상태입니다" in again.stderr
             assert wait_until(lambda: ws.get_job(second).status == "completed", timeout=120)
 
 

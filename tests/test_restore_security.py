@@ -98,10 +98,10 @@ def test_a_legacy_export_database_backup_restores_without_its_sql(
 @pytest.mark.parametrize(
     ("plant", "expected"),
     [
-        ("db/extra.sql", "not listed in the manifest"),
-        ("db/evil.parquet", "not listed in the manifest"),
-        ("notes.txt", "not listed in the manifest"),
-        ("prompts/episode.jinja2", "not listed in the manifest"),
+        ("db/extra.sql", "매니페스트에 없어"),
+        ("db/evil.parquet", "매니페스트에 없어"),
+        ("notes.txt", "매니페스트에 없어"),
+        ("prompts/episode.jinja2", "매니페스트에 없어"),
     ],
 )
 def test_unlisted_files_are_refused(backup_dir, tmp_path, cli, plant, expected):

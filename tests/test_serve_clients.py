@@ -93,7 +93,7 @@ def test_every_cli_command_works_while_serve_owns_the_workspace(project_ws, tmp_
         assert shown["content"] and shown["summary"] and shown["events"]
         missing = cli("show", slug, "99")
         assert missing.returncode == 2 and missing.stderr.count("\n") == 1
-        assert "no episode 99" in missing.stderr
+        assert "99화가 없습니다" in missing.stderr
         outline = json.loads(_ok(cli("outline", slug, "3", "--json")))
         assert len(outline["scenes"]) >= 3
         (tmp_path / "outline.json").write_text(json.dumps(outline), encoding="utf-8")
@@ -137,7 +137,7 @@ def test_every_cli_command_works_while_serve_owns_the_workspace(project_ws, tmp_
         (tmp_path / "ep.txt").write_text(shown["content"], encoding="utf-8")
         assert cli("check", tmp_path / "ep.txt", "--json").returncode in (0, 1)
         bad = cli("generate", slug, "--from", "5", "--to", "2")
-        assert bad.returncode == 2 and "after" in bad.stderr
+        assert bad.returncode == 2 and "끝 회차" in bad.stderr
         second = cli("serve", "--port", "0", "--no-browser")
         assert second.returncode == 2 and second.stderr.count("\n") == 1
         assert "다른 프로세스가 쓰고 있습니다 (pid" in second.stderr

@@ -199,7 +199,7 @@ class TestWorkspaceContract:
         assert ws.stale_reasons(slug) == [] and ws.stale_reasons(slug, source_episode=1) == []
         (voice,) = ws.voice_distinctiveness(slug, season=1)
         assert voice.season == 1 and voice.lines > 0 and voice.accuracy > voice.chance
-        with pytest.raises(BadInput, match="no season 9"):
+        with pytest.raises(BadInput, match="시즌 9이\\(가\\) 없습니다"):
             ws.voice_distinctiveness(slug, season=9)
 
     def test_other_job_kinds(self, client):
