@@ -171,7 +171,11 @@ def test_what_the_cli_prints_is_korean(cli, project, tmp_path):
         cli("--workspace", ws, "episodes", slug).out,
         cli("--workspace", ws, "jobs").out,
         cli("--workspace", ws, "guard-summary", slug).out,
+        cli("--workspace", ws, "metrics", slug).out,
+        cli("--workspace", ws, "canon", slug).out,
     ]
+    job_id = re.search(r"[0-9a-f]{17}", cli("--workspace", ws, "jobs").out).group(0)
+    lines.append(cli("--workspace", ws, "job", job_id).out)
     shown = cli("--workspace", ws, "show", slug, "1").out.splitlines()
     lines += shown[1:2]  # the status line under the title (the rest is the manuscript)
     text = "\n".join(lines).replace(slug, "슬러그")  # the slug is the author's id, not prose

@@ -66,7 +66,7 @@ def canon(app: AppContext, slug: str, as_json: bool, drop, undrop, due) -> None:
     if pending:
         click.echo("")
         print_table(
-            ["ID", "심은 화", "기한", "상태", "복선"],
+            ["번호", "심은 화", "기한", "상태", "복선"],
             [
                 [
                     f.id,

@@ -167,7 +167,7 @@ class JobRunner:
                 self._log(
                     job_id,
                     "warning",
-                    f"백엔드 응답 없음 ({exc.kind}: {exc}); {delay:.0f}초 뒤 다시 시도 "
+                    f"백엔드 응답 없음 ({exc}); {delay:.0f}초 뒤 다시 시도 "
                     f"(대기 {waited:.0f}초 / 한도 {settings.outage_patience_seconds}초)",
                 )
                 self._wait(delay, should_stop)
