@@ -29,7 +29,8 @@ def metrics(app: AppContext, slug: str, csv_path: Path | None, as_json: bool):
         print_json(rows)
     elif not csv_path:
         print_table(
-            ["#", "분량", "장면", "엔딩 훅", "문장 길이", "대사 비율", "설명 밀도", "반복률", "가드"],
+            ["#", "분량", "장면", "엔딩 훅", "문장 길이", "대사 비율", "설명 밀도", "반복률",
+             "가드"],
             [[r["episode_number"], r["length"], r["scene_count"], "✅" if r["ending_hook"] else "⚠️",
               f"{r['avg_sentence_length']:.1f}", f"{r['dialogue_ratio']:.2f}",
               f"{r['explanation_density']:.3f}", f"{r['repetition_rate']:.3f}",
