@@ -141,15 +141,15 @@ def _print_report(m: Measurement, settings: Settings) -> None:
     )
 
 
-@click.command()
+@click.command(help="원고를 한국어 문체 지표로 채점합니다. 가드 검사에 실패하면 종료 코드 1.")
 @click.argument("file", metavar="FILE|-")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @click.option(
     "--bible",
     "bible_path",
     metavar="YAML",
     default=None,
-    help="Story Bible whose characters' voices and banned elements are checked too.",
+    help="이 스토리 바이블의 인물 말투와 금지 요소도 함께 검사합니다.",
 )
 def check(file: str, as_json: bool, bible_path: str | None) -> None:
     """Score a manuscript with the Korean style metrics; exit 1 if a guard check fails."""

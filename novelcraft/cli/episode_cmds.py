@@ -12,9 +12,9 @@ from novelcraft.labels import episode_status_label
 _PASSED = {True: "✅", False: "⚠️", None: "-"}
 
 
-@click.command()
+@click.command(help="작품의 회차 목록을 보여 줍니다.")
 @click.argument("slug")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @pass_app
 def episodes(app: AppContext, slug: str, as_json: bool) -> None:
     """List a project's episodes."""
@@ -55,10 +55,10 @@ def episodes(app: AppContext, slug: str, as_json: bool) -> None:
     )
 
 
-@click.command()
+@click.command(help="회차 하나의 본문, 요약, 사건을 보여 줍니다.")
 @click.argument("slug")
 @click.argument("episode", type=int)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @pass_app
 def show(app: AppContext, slug: str, episode: int, as_json: bool) -> None:
     """Show one episode: its text, summary and events."""

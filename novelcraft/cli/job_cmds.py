@@ -27,10 +27,12 @@ def _print_jobs(rows: list[dict]) -> None:
     )  # fmt: skip
 
 
-@click.command()
+@click.command(help="작업 목록을 최신순으로 보여 줍니다 (SLUG를 주면 그 작품만).")
 @click.argument("slug", required=False)
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=50, show_default=True, help="보여 줄 작업 수."
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @pass_app
 def jobs(app: AppContext, slug: str | None, limit: int, as_json: bool):
     """List jobs, newest first (of one project when SLUG is given)."""
@@ -44,11 +46,11 @@ def jobs(app: AppContext, slug: str | None, limit: int, as_json: bool):
         click.echo("작업이 없습니다.")
 
 
-@click.command()
+@click.command(help="작업 하나의 상태, 단계, 진행률, 오류, 회차와 로그를 보여 줍니다.")
 @click.argument("job_id")
 @click.option("--log", "log_lines", type=click.IntRange(min=0), default=15, show_default=True,
-              help="How many of the last log lines to show.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True)
+              help="보여 줄 마지막 로그 줄 수.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @pass_app
 def job(app: AppContext, job_id: str, log_lines: int, as_json: bool):
     """One job: status, step, progress, error, its episodes and its log."""
@@ -76,7 +78,10 @@ def job(app: AppContext, job_id: str, log_lines: int, as_json: bool):
         click.echo(f"  | {line}")
 
 
-@click.command()
+@click.command(
+    help="작업을 취소합니다. 단계 사이에서 멈추며(실행 중인 codex 호출은 끝냄) "
+    "저장된 내용은 남습니다."
+)
 @click.argument("job_id")
 @pass_app
 def cancel(app: AppContext, job_id: str):

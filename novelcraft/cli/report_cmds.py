@@ -12,10 +12,12 @@ from novelcraft.cli.output import print_json, print_table
 from novelcraft.files import write_file_atomically
 
 
-@click.command()
+@click.command(help="모든 회차의 문체 지표(최종 측정)를 보여 줍니다.")
 @click.argument("slug")
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--csv", "csv_path", type=click.Path(path_type=Path), default=None, help="CSV로도 씁니다."
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @pass_app
 def metrics(app: AppContext, slug: str, csv_path: Path | None, as_json: bool):
     """Style metrics of every episode (the final measurement)."""
@@ -38,10 +40,12 @@ def metrics(app: AppContext, slug: str, csv_path: Path | None, as_json: bool):
         )  # fmt: skip
 
 
-@click.command("guard-summary")
+@click.command("guard-summary", help="가드 실패율, 재시도 성공률, 목표 대비 분량을 보여 줍니다.")
 @click.argument("slug")
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--csv", "csv_path", type=click.Path(path_type=Path), default=None, help="CSV로도 씁니다."
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @pass_app
 def guard_summary_cmd(app: AppContext, slug: str, csv_path: Path | None, as_json: bool):
     """Guard fail rate, retry success rate and length against target."""
@@ -68,7 +72,10 @@ def guard_summary_cmd(app: AppContext, slug: str, csv_path: Path | None, as_json
     )
 
 
-@click.command()
+@click.command(
+    help="작품을 내보냅니다: ZIP 보관 파일, 마크다운, 텍스트, EPUB 3, 또는 플랫폼 회차"
+    "(munpia/naver/kakao: 약 5,500자 단위 원고와 매니페스트를 담은 새 폴더)."
+)
 @click.argument("slug")
 @click.option(
     "--format",
@@ -76,7 +83,9 @@ def guard_summary_cmd(app: AppContext, slug: str, csv_path: Path | None, as_json
     type=click.Choice(["zip", "md", "txt", "munpia", "naver", "kakao", "epub"]),
     required=True,
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="쓸 파일이나 새 폴더."
+)
 @pass_app
 def export(app: AppContext, slug: str, fmt: str, output: Path):
     """Export a project: zip archive, markdown, plain text, EPUB 3, or platform episodes
@@ -93,9 +102,11 @@ def export(app: AppContext, slug: str, fmt: str, output: Path):
     click.echo(str(path))
 
 
-@click.command("import-archive")
+@click.command(
+    "import-archive", help="`export --format zip` 보관 파일로 작품을 다시 만들고 slug를 출력합니다."
+)
 @click.argument("archive", type=click.Path(path_type=Path))
-@click.option("--slug", default=None)
+@click.option("--slug", default=None, help="새 작품의 slug (기본값: 보관 파일의 slug).")
 @pass_app
 def import_archive_cmd(app: AppContext, archive: Path, slug: str | None):
     """Recreate a project from an `export --format zip` archive; prints its slug."""
