@@ -24,6 +24,10 @@ _YAML_TOKENS = {
     "<value>": "값",
     "<anchor>": "앵커",
     "<alias>": "별칭",
+    "the node content": "값",
+    "a comment or a line break": "주석이나 줄바꿈",
+    "alphabetic or numeric character": "영문자나 숫자",
+    "a single document in the stream": "문서 하나",
 }
 _YAML_FIXED = {
     "found unexpected end of stream": (
@@ -47,12 +51,24 @@ _BAD_CHAR = re.compile(r"^found character (.+) that cannot start any token$")
 _ESCAPE = re.compile(r"^found unknown escape character (.+)$")
 
 
+def _subject(word: str) -> str:
+    """`word` with 이 or 가 chosen by its last syllable; 이(가) after a symbol or a letter."""
+    last = word[-1:] if word else ""
+    if "\uac00" <= last <= "\ud7a3":
+        return word + ("이" if (ord(last) - 0xAC00) % 28 else "가")
+    return word + "이(가)"
+
+
 def _yaml_token(text: str) -> str:
     text = text.strip()
+    if len(text) > 2 and text[0] == text[-1] == "'" and text[1] == "<":
+        text = text[1:-1]
     if text in _YAML_TOKENS:
         return _YAML_TOKENS[text]
     if text.startswith("<") and text.endswith(">"):
         return "다른 구문"
+    if re.fullmatch(r"[A-Za-z ]+", text):  # a parser phrase we have no Korean for
+        return "알맞은 구문"
     return text
 
 
@@ -62,8 +78,12 @@ def yaml_problem(problem: str | None) -> str:
     if text in _YAML_FIXED:
         return _YAML_FIXED[text]
     if match := _EXPECTED.match(text):
-        wanted = " 또는 ".join(_yaml_token(t) for t in match.group(1).split(" or "))
-        return f"{wanted}이(가) 와야 하는데 {_yaml_token(match.group(2))}이(가) 나왔습니다"
+        if "<block end>" in match.group(1):
+            return f"들여쓰기가 맞지 않습니다 ({_subject(_yaml_token(match.group(2)))} 나왔습니다)"
+        whole = match.group(1)
+        parts = [whole] if whole in _YAML_TOKENS else whole.split(" or ")
+        wanted = " 또는 ".join(_yaml_token(t) for t in parts)
+        return f"{_subject(wanted)} 와야 하는데 {_subject(_yaml_token(match.group(2)))} 나왔습니다"
     if match := _BAD_CHAR.match(text):
         tab = " (들여쓰기에는 탭 대신 공백을 쓰세요)" if "\\t" in match.group(1) else ""
         return f"값을 시작할 수 없는 문자 {match.group(1)}이(가) 있습니다{tab}"

@@ -239,3 +239,44 @@ def test_every_raise_of_our_errors_has_korean_text():
         if _has_words(text) and not HANGUL.search(text)
     ]
     assert not english, "\n".join(english)
+
+
+def test_parser_and_os_problems_read_in_korean(tmp_path):
+    import errno
+    import json
+    import tomllib
+
+    import yaml
+
+    from novelcraft.parse_problems import json_error_text, os_error_text, toml_problem, yaml_problem
+
+    problems = []
+    for text in (
+        "a: [1, 2\nb: 3\n",
+        "a:\n  - 1\n b: 2\n",
+        "a: b: c\n",
+        "a: 'open\n",
+        "\ta: 1\n",
+        "a: 1\n---\nb: 2\n",
+    ):
+        with pytest.raises(yaml.YAMLError) as caught:
+            yaml.safe_load(text)
+        problems.append(yaml_problem(caught.value.problem or caught.value.context))
+    for text in ("[generation\n", "a = \n", "a = 1\na = 2\n", 'a = "open\n', "a = [1, 2\n"):
+        with pytest.raises(tomllib.TOMLDecodeError) as caught:
+            tomllib.loads(text)
+        problems.append(toml_problem(str(caught.value)))
+    for text in ("{not json", "[1, 2", '{"a": 1} x', '{"a" 1}'):
+        with pytest.raises(json.JSONDecodeError) as caught:
+            json.loads(text)
+        problems.append(json_error_text(caught.value))
+    for code in (errno.EACCES, errno.ENOENT, errno.ENOSPC, errno.EROFS):
+        problems.append(os_error_text(OSError(code, "English strerror")))
+    for problem in problems:
+        assert HANGUL.search(problem) and not english_words(problem), problem
+    # An unknown parser message becomes a general Korean phrase, never the English.
+    assert yaml_problem("something new happened") == "YAML 문법에 맞지 않습니다"
+    assert (
+        toml_problem("Brand new failure (at line 2, column 3)")
+        == "2행 3열: TOML 문법에 맞지 않습니다"
+    )

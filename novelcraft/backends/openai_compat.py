@@ -131,7 +131,7 @@ class OpenAIBackend(Backend):
                 response = client.post(self.url, json=body, headers=headers)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise BackendUnavailable(
-                f"openai: {self.base_url}에 연결할 수 없습니다: {exc}"
+                f"openai: {self.base_url}에 연결할 수 없습니다: {_connect_reason(exc)}"
             ) from None
         except httpx.TimeoutException:
             raise BackendTimeout(
@@ -198,6 +198,19 @@ def _usage(data: dict[str, Any]) -> dict[str, int]:
     if "completion_tokens" in usage:
         usage["output_tokens"] = usage["completion_tokens"]
     return usage
+
+
+def _connect_reason(exc: Exception) -> str:
+    """httpx's connect failures in Korean where we can tell which one it is."""
+    text = str(exc)
+    lowered = text.lower()
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "연결 시간이 지났습니다"
+    if "refused" in lowered:
+        return "연결이 거부되었습니다 (서버가 켜져 있는지 확인하세요)"
+    if "name or service not known" in lowered or "nodename" in lowered or "getaddrinfo" in lowered:
+        return "주소를 찾을 수 없습니다"
+    return text
 
 
 def _detail(response: httpx.Response, key: str = "", limit: int = 300) -> str:
