@@ -238,7 +238,8 @@ def _read_rows(members: _Members, table: str) -> list[ArchiveRow]:
             raise BadInput(f"{where}: {_problem(exc)}") from None
         ident = tuple(getattr(row, c) for c in key) if key else number
         if key and ident in rows and table != "episode_metrics":
-            raise BadInput(f"{where}: {', '.join(key)} {ident}이(가) 중복됩니다")
+            shown_ident = ", ".join(f"{c} {v}" for c, v in zip(key, ident, strict=True))
+            raise BadInput(f"{where}: {shown_ident}이(가) 중복됩니다")
         # A metric written twice for one attempt (a crash before m006) keeps the later row.
         rows[ident] = row
     return list(rows.values())
