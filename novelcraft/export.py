@@ -32,7 +32,7 @@ from novelcraft.errors import BadInput, NotFound, OperationFailed
 from novelcraft.field_problems import problem_text
 from novelcraft.files import write_file_atomically
 from novelcraft.models import Bible
-from novelcraft.parse_problems import json_error_text
+from novelcraft.parse_problems import json_error_text, os_error_text
 from novelcraft.reports import guard_summary, guard_summary_csv, metrics_csv, metrics_rows
 from novelcraft.slugs import is_valid_slug, unique_slug
 from novelcraft.store import projects as project_rows
@@ -184,12 +184,11 @@ class _Members:
         try:
             with self.zf.open(info) as fh:
                 data = fh.read(limit + 1)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
-            raise BadInput(
-                f"{self.path}: {name}: 압축 파일 안의 항목이 손상되었습니다 ({exc})"
-            ) from None
-        except RuntimeError as exc:  # encrypted members need a password we do not have
-            raise BadInput(f"{self.path}: {name}: 읽을 수 없습니다 ({exc})") from None
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
+            # zipfile's own reasons are English and name nothing the author can act on.
+            raise BadInput(f"{self.path}: {name}: 압축 파일 안의 항목이 손상되었습니다") from None
+        except RuntimeError:  # encrypted members need a password we do not have
+            raise BadInput(f"{self.path}: {name}: 암호가 걸려 있어 읽을 수 없습니다") from None
         if len(data) > limit:
             raise BadInput(f"{self.path}: {name}: 헤더에 적힌 크기보다 큽니다")
         return data
@@ -252,8 +251,10 @@ def _read_archive(path: Path) -> tuple[ArchiveManifest, str, dict[str, list[Arch
         raise BadInput(f"{path}: ZIP 파일이 아닙니다")
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise BadInput(f"{path}: 읽을 수 있는 ZIP 파일이 아닙니다 ({exc})") from None
+    except zipfile.BadZipFile:
+        raise BadInput(f"{path}: 읽을 수 있는 ZIP 파일이 아닙니다") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: 읽을 수 없습니다 ({os_error_text(exc)})") from None
     with zf:
         members = _Members(path, zf)
         if "manifest.json" not in members or "bible.yaml" not in members:

@@ -25,6 +25,7 @@ from novelcraft.backends.base import (
     RateLimited,
 )
 from novelcraft.field_problems import problem_text
+from novelcraft.parse_problems import json_problem
 from novelcraft.redact import redact
 
 
@@ -114,7 +115,7 @@ def extract_json(text: str) -> Any:
         start = stripped.find("{", start + 1)
     if first_error is not None:
         raise InvalidAnswer(
-            f"JSON을 읽을 수 없습니다: {first_error.msg} ({first_error.pos}번째 문자)"
+            f"JSON을 읽을 수 없습니다: {json_problem(first_error.msg)} ({first_error.pos}번째 문자)"
         )
     raise InvalidAnswer("답에 JSON 객체가 없습니다")
 
