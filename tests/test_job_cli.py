@@ -102,7 +102,7 @@ def test_locked_queue_file_is_refused(cli, slug, monkeypatch):
 
 def test_cancel_unknown_and_finished_jobs(cli, slug):
     _one_line_exit_2(cli("cancel", "0123456789"), "작업 '0123456789'이(가) 없습니다")
-    _one_line_exit_2(cli("job", "0123456789"), "이(가) 없습니다")
+    _one_line_exit_2(cli("job", "0123456789"), "작업 '0123456789'이(가) 없습니다")
     assert cli("generate", slug, "--from", "1", "--to", "1").code == 0
     job_id = json.loads(cli("jobs", "--json").out)[0]["id"]
     _one_line_exit_2(cli("cancel", job_id), "이미 완료 상태입니다")
