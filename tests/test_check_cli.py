@@ -94,7 +94,7 @@ def test_bible_brings_voices_and_banned_elements(capsys, tmp_path):
     [
         (b"", "원고가 비어 있습니다"),
         (b"  \n\r\n\t ", "원고가 비어 있습니다"),
-        ("가나다".encode("utf-16"), "UTF-8 텍스트가 아닙니다"),
+        ("가나다".encode("utf-16"), "UTF-8이 아니라 UTF-16 텍스트입니다"),
         (b"\xea\xb0\x80\xff", "UTF-8 텍스트가 아닙니다"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "바이너리"),
     ],
