@@ -9,6 +9,7 @@ import param
 from pydantic import ValidationError
 
 from novelcraft.errors import BadInput
+from novelcraft.field_problems import problem_text
 from novelcraft.models import Outline
 from novelcraft.pipeline import check_outline
 
@@ -91,7 +92,7 @@ class OutlineForm(pn.viewable.Viewer):
                         if len(loc) >= 3 and loc[0] == "scenes"
                         else str(loc[0])
                     )
-                    found.setdefault(key, err["msg"])
+                    found.setdefault(key, problem_text(err))
             except BadInput as exc:
                 key, _, message = str(exc).partition(": ")
                 found[key] = message

@@ -35,8 +35,9 @@ def check_bind(host: str, *, basic_auth, oauth_provider: str | None) -> None:
     """A non-loopback bind exposes the workspace: refuse it without authentication."""
     if not is_loopback(host) and not (basic_auth or oauth_provider):
         raise BadInput(
-            f"--host {host} is not a loopback address: add --basic-auth-file FILE or "
-            "--basic-auth USER:PASSWORD (or configure OAuth) before serving to the network"
+            f"--host {host}은(는) 루프백 주소가 아닙니다. 네트워크에 열기 전에 "
+            "--basic-auth-file FILE 또는 --basic-auth USER:PASSWORD를 주세요 "
+            "(또는 OAuth를 설정하세요)"
         )
 
 

@@ -11,6 +11,7 @@ import param
 from pydantic import ValidationError
 
 from novelcraft.dashboards.tags import TagListInput
+from novelcraft.field_problems import problem_text
 from novelcraft.models import BehavioralRules, Character, SpeechStyle
 
 ROLES = {"main": "주연", "supporting": "조연", "minor": "단역"}
@@ -139,7 +140,7 @@ class VoiceProfileForm(pn.viewable.Viewer):
             except ValidationError as exc:
                 err = exc.errors()[0]
                 field = str(err["loc"][-1]) if err["loc"] else "char_name"
-                found["char_name" if field == "name" else field] = err["msg"]
+                found["char_name" if field == "name" else field] = problem_text(err)
         self.errors = found
         for field in TAG_FIELDS:
             self.tags[field].error = found.get(field, "")

@@ -103,7 +103,7 @@ class NewProjectWizard(pn.viewable.Viewer, Feedback):
         if not data:
             raise BadInput("먼저 스토리 바이블 파일(YAML)을 고르세요")
         if len(data) > MAX_BIBLE_BYTES:
-            raise BadInput(f"{name}: {len(data):,} bytes is too large for a bible")
+            raise BadInput(f"{name}: {len(data):,}바이트는 바이블로 보기에 너무 큽니다")
         bible = parse_bible(decode_text(data, name), name)
         return self.state.ws.create_project(bible)
 

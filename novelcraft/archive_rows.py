@@ -32,11 +32,11 @@ def _json_text(value: Any) -> str | None:
         try:
             json.loads(value)
         except ValueError:
-            raise ValueError("not valid JSON text") from None
+            raise ValueError("올바른 JSON 텍스트가 아닙니다") from None
         return value
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
-    raise ValueError(f"expected JSON text, an object or a list, not {type(value).__name__}")
+    raise ValueError(f"JSON 텍스트, 객체 또는 목록이어야 합니다 ({type(value).__name__}이 아님)")
 
 
 def _naive_utc(value: Any) -> Any:
@@ -45,7 +45,7 @@ def _naive_utc(value: Any) -> Any:
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            raise ValueError("not an ISO timestamp") from None
+            raise ValueError("ISO 형식의 시각이 아닙니다") from None
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value

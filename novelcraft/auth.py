@@ -21,6 +21,7 @@ from pathlib import Path
 
 from novelcraft.errors import BadInput
 from novelcraft.files import PRIVATE_FILE_MODE, write_file_atomically
+from novelcraft.parse_problems import json_error_text
 
 USERS_FORMAT = "novelcraft-users/1"
 COOKIE_SECRET_FILE = "cookie_secret"
@@ -97,8 +98,8 @@ class Users:
         user, sep, password = spec.partition(":")
         if not sep or not user or not password:
             raise BadInput(
-                "--basic-auth needs USER:PASSWORD (for several users: --basic-auth-file FILE, "
-                "made with `novelcraft auth add USER`)"
+                "--basic-auth에는 USER:PASSWORD를 주세요 (사용자가 여럿이면 "
+                "`novelcraft auth add USER`로 만든 --basic-auth-file FILE)"
             )
         check_user_name(user)
         return cls({user: hash_password(password)})
@@ -110,40 +111,42 @@ class Users:
 def check_user_name(user: str) -> None:
     if not USER_NAME.match(user):
         raise BadInput(
-            f"invalid user name {user[:70]!r}: 1-64 letters, digits, '.', '_', '@' or '-'"
+            f"사용자 이름 {user[:70]!r}을(를) 쓸 수 없습니다: "
+            "영문자, 숫자, '.', '_', '@', '-'로 1-64자"
         )
 
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise BadInput(f"the password must have at least {MIN_PASSWORD} characters")
+        raise BadInput(f"비밀번호는 {MIN_PASSWORD}자 이상이어야 합니다")
     if len(password) > MAX_PASSWORD:
-        raise BadInput(f"the password may have at most {MAX_PASSWORD} characters")
+        raise BadInput(f"비밀번호는 {MAX_PASSWORD}자 이하여야 합니다")
 
 
 def load_users(path: Path | str) -> Users:
     """Read a users file; anything but `novelcraft auth add`'s format is one line naming it."""
     path = Path(path)
     if not path.is_file():
-        raise BadInput(f"{path}: no such users file (create it with `novelcraft auth add USER`)")
+        raise BadInput(f"{path}: 사용자 파일이 없습니다 (`novelcraft auth add USER`로 만드세요)")
     if path.stat().st_size > MAX_USERS_FILE_BYTES:
-        raise BadInput(f"{path}: too large for a users file")
+        raise BadInput(f"{path}: 사용자 파일로 보기에는 너무 큽니다")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise BadInput(f"{path}: not a users file ({type(exc).__name__})") from None
+        reason = "중첩이 너무 깊음" if isinstance(exc, RecursionError) else json_error_text(exc)
+        raise BadInput(f"{path}: 사용자 파일이 아닙니다 ({reason})") from None
     if not isinstance(data, dict) or data.get("format") != USERS_FORMAT:
         raise BadInput(
-            f"{path}: not a NovelCraft users file (format {USERS_FORMAT}); plain-text password "
-            "files are not accepted, create one with `novelcraft auth add USER`"
+            f"{path}: NovelCraft 사용자 파일(형식 {USERS_FORMAT})이 아닙니다. 평문 비밀번호 "
+            "파일은 받지 않으니 `novelcraft auth add USER`로 만드세요"
         )
     users = data.get("users")
     if not isinstance(users, dict) or not users:
-        raise BadInput(f"{path}: the users file lists no users")
+        raise BadInput(f"{path}: 사용자 파일에 사용자가 한 명도 없습니다")
     for user, stored in users.items():
         check_user_name(user)
         if not isinstance(stored, str) or not stored.startswith("scrypt$"):
-            raise BadInput(f"{path}: user {user!r} has no password hash")
+            raise BadInput(f"{path}: 사용자 {user!r}에게 비밀번호 해시가 없습니다")
     return Users(users)
 
 
@@ -168,9 +171,9 @@ def add_user(path: Path | str, user: str, password: str) -> bool:
 def remove_user(path: Path | str, user: str) -> None:
     hashes = load_users(path).hashes()
     if user not in hashes:
-        raise BadInput(f"{path}: no user {user!r}")
+        raise BadInput(f"{path}: 사용자 {user!r}이(가) 없습니다")
     if len(hashes) == 1:
-        raise BadInput(f"{path}: {user!r} is the last user; delete the file instead")
+        raise BadInput(f"{path}: {user!r}은(는) 마지막 사용자입니다. 대신 파일을 지우세요")
     del hashes[user]
     save_users(path, Users(hashes))
 
@@ -184,7 +187,7 @@ def cookie_secret(paths) -> str:
         os.chmod(path, PRIVATE_FILE_MODE)
         secret = path.read_text(encoding="ascii").strip()
         if len(secret) < 32:
-            raise BadInput(f"{path}: the cookie secret is too short; delete the file") from None
+            raise BadInput(f"{path}: 쿠키 비밀값이 너무 짧습니다. 파일을 지우세요") from None
         return secret
     secret = secrets.token_urlsafe(48)
     with os.fdopen(fd, "w", encoding="ascii") as fh:

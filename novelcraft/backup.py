@@ -30,7 +30,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from novelcraft import __version__
 from novelcraft.bible import shown
 from novelcraft.errors import BadInput, NotFound, OperationFailed
+from novelcraft.field_problems import problem_text
 from novelcraft.files import make_private
+from novelcraft.parse_problems import json_error_text, os_error_text
 from novelcraft.prompts import TEMPLATES
 from novelcraft.settings import load_settings
 from novelcraft.store import Store, apply_migrations
@@ -74,7 +76,9 @@ def write_backup(ws: Workspace, dest_dir: Path) -> Path:
         with tempfile.TemporaryFile(dir=dest_dir):
             pass
     except OSError as exc:
-        raise BadInput(f"{dest_dir}: cannot write a backup here ({exc.strerror or exc})") from None
+        raise BadInput(
+            f"{dest_dir}: 여기에는 백업을 쓸 수 없습니다 ({os_error_text(exc)})"
+        ) from None
     name = f"novelcraft-backup-{stamp}"
     n = 1
     while (dest_dir / name).exists():
@@ -162,50 +166,53 @@ def _known_tables() -> set[str]:
 def read_manifest(source: Path) -> BackupManifest:
     """The backup's manifest, once every file in the folder is listed and matches it."""
     if not source.exists():
-        raise NotFound(f"{source}: no such backup")
+        raise NotFound(f"{source}: 백업이 없습니다")
     if not source.is_dir():
-        raise BadInput(f"{source}: a backup is a folder made by `novelcraft backup`")
+        raise BadInput(f"{source}: 백업은 `novelcraft backup`이 만든 폴더여야 합니다")
     path = source / MANIFEST
     if not path.is_file():
-        raise BadInput(f"{source}: not a NovelCraft backup (no {MANIFEST})")
+        raise BadInput(f"{source}: NovelCraft 백업이 아닙니다 ({MANIFEST} 없음)")
     if path.stat().st_size > MAX_MANIFEST_BYTES:
-        raise BadInput(f"{path}: too large for a manifest")
+        raise BadInput(f"{path}: 매니페스트로 보기에는 너무 큽니다")
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{path}: unreadable manifest ({exc})") from None
+        raise BadInput(f"{path}: 매니페스트를 읽을 수 없습니다 ({json_error_text(exc)})") from None
     except RecursionError:
-        raise BadInput(f"{path}: unreadable manifest (nested too deeply)") from None
+        raise BadInput(f"{path}: 매니페스트를 읽을 수 없습니다 (중첩이 너무 깊음)") from None
     if not isinstance(raw, dict) or raw.get("format") != BACKUP_FORMAT:
-        raise BadInput(f"{path}: format is not {BACKUP_FORMAT}")
+        raise BadInput(f"{path}: 형식이 {BACKUP_FORMAT}이(가) 아닙니다")
     try:
         manifest = BackupManifest.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
-        raise BadInput(f"{path}: {field}: {err['msg']}") from None
+        raise BadInput(f"{path}: {field}: {problem_text(err)}") from None
     tables = _known_tables()
     for rel in manifest.files:
         if not _allowed(rel, tables):
-            raise BadInput(f"{source}: the manifest lists {rel[:100]!r}, which no backup holds")
+            raise BadInput(
+                f"{source}: 매니페스트에 있는 {rel[:100]!r}은(는) 백업에 있을 수 없는 파일입니다"
+            )
     present = set()
     for found in sorted(source.rglob("*")):
         rel = str(found.relative_to(source))
         if found.is_symlink():
             raise BadInput(
-                f"{source}: {shown(rel, 100)} is a symbolic link; a backup holds only files"
+                f"{source}: {shown(rel, 100)}은(는) 심볼릭 링크입니다. "
+                "백업에는 파일만 있어야 합니다"
             )
         if found.is_file() and rel != MANIFEST:
             if rel not in manifest.files:
                 raise BadInput(
-                    f"{source}: {shown(rel, 100)} is not listed in the manifest; refusing"
+                    f"{source}: {shown(rel, 100)}이(가) 매니페스트에 없어 복원하지 않습니다"
                 )
             present.add(rel)
     for rel, digest in manifest.files.items():
         if rel not in present:
-            raise BadInput(f"{source}: backup is incomplete, {rel} is missing")
+            raise BadInput(f"{source}: 백업이 온전하지 않습니다. {rel}이(가) 없습니다")
         if _sha256(source / rel) != digest:
-            raise BadInput(f"{source}: backup is damaged, {rel} does not match its checksum")
+            raise BadInput(f"{source}: 백업이 손상되었습니다. {rel}의 체크섬이 맞지 않습니다")
     return manifest
 
 
@@ -234,8 +241,8 @@ def _ensure_empty(paths: WorkspacePaths) -> None:
         for table in _CONTENT_TABLES:
             if table in names and store.scalar(f'SELECT count(*) FROM "{table}"'):
                 raise BadInput(
-                    f"workspace {paths.root} is not empty ({table} has rows); "
-                    "restore needs a new or empty workspace"
+                    f"작업 공간 {paths.root}이(가) 비어 있지 않습니다 ({table}에 행이 있음). "
+                    "복원은 새 작업 공간이나 빈 작업 공간에만 할 수 있습니다"
                 )
     finally:
         store.close()
@@ -259,10 +266,10 @@ def _load_table(store: Store, table: str, parquet: Path, rel: str) -> None:
             "DESCRIBE SELECT * FROM read_parquet(?)", [str(parquet)]
         ).fetchall()]  # fmt: skip
     except duckdb.Error as exc:
-        raise BadInput(f"{rel}: not a readable Parquet file ({_one_line(exc)})") from None
+        raise BadInput(f"{rel}: 읽을 수 있는 Parquet 파일이 아닙니다 ({_one_line(exc)})") from None
     unknown = [c for c in theirs if c not in ours]
     if unknown:
-        raise BadInput(f"{rel}: column {unknown[0][:60]!r} is not a column of {table}")
+        raise BadInput(f"{rel}: 열 {unknown[0][:60]!r}은(는) {table} 테이블의 열이 아닙니다")
     quoted = ", ".join(f'"{c}"' for c in theirs)
     try:
         cur.execute(
@@ -270,7 +277,7 @@ def _load_table(store: Store, table: str, parquet: Path, rel: str) -> None:
             [str(parquet)],
         )
     except duckdb.Error as exc:
-        raise BadInput(f"{rel}: rows do not fit table {table} ({_one_line(exc)})") from None
+        raise BadInput(f"{rel}: 행이 {table} 테이블에 맞지 않습니다 ({_one_line(exc)})") from None
 
 
 def _one_line(exc: Exception) -> str:
@@ -290,7 +297,9 @@ def _advance_sequences(store: Store) -> None:
             continue
         top = cur.execute(f'SELECT max("{column}") FROM "{table}"').fetchone()[0] or 0
         if top > MAX_RESTORED_ID:
-            raise BadInput(f"db/{table}.parquet: id {top} is beyond any real workspace")
+            raise BadInput(
+                f"db/{table}.parquet: id {top}은(는) 실제 작업 공간에서 나올 수 없는 값입니다"
+            )
         if top > 0:
             cur.execute("SELECT max(nextval(?)) FROM range(?)", [match.group(1), top])
 
@@ -299,8 +308,8 @@ def _restore_database(source: Path, manifest: BackupManifest, temp: Path) -> Non
     known = [m.__name__ for m in MIGRATIONS]
     if manifest.migrations != known[: len(manifest.migrations)]:
         raise BadInput(
-            f"{source}: the backup's migrations ({', '.join(manifest.migrations)[:200]}) "
-            "are not ones this version knows; upgrade novelcraft"
+            f"{source}: 백업의 마이그레이션({', '.join(manifest.migrations)[:200]})을 "
+            "이 버전은 모릅니다. novelcraft를 업그레이드하세요"
         )
     store = Store(temp)
     try:
@@ -313,13 +322,15 @@ def _restore_database(source: Path, manifest: BackupManifest, temp: Path) -> Non
                 _load_table(store, table, source / rel, rel)
         restored = sorted(applied_migrations(store.cursor()))
         if restored != sorted(manifest.migrations):
-            raise BadInput(f"{source}: db/schema_migrations.parquet does not match the manifest")
+            raise BadInput(
+                f"{source}: db/schema_migrations.parquet이(가) 매니페스트와 맞지 않습니다"
+            )
         counts = table_counts(store)
         for table, expected in manifest.tables.items():
             if counts.get(table, 0) != expected:
                 raise OperationFailed(
-                    f"restore check failed: {table[:60]} has {counts.get(table, 0)} rows, "
-                    f"backup says {expected}"
+                    f"복원 확인 실패: {table[:60]}의 행이 {counts.get(table, 0)}개인데 "
+                    f"백업에는 {expected}개입니다"
                 )
         _advance_sequences(store)
         apply_migrations(store)  # a backup from an older version upgrades on the way in
@@ -335,7 +346,7 @@ def restore_backup(source: Path | str, root: Path) -> BackupManifest:
         load_settings(source / "novelcraft.toml")  # refused here, before anything is written
     paths = WorkspacePaths(root)
     if paths.root.exists() and not paths.root.is_dir():
-        raise BadInput(f"{paths.root}: exists and is not a directory")
+        raise BadInput(f"{paths.root}: 이미 있는데 폴더가 아닙니다")
     created = not paths.root.exists()
     paths.root.mkdir(mode=0o700, parents=True, exist_ok=True)
     lock = OwnerLock(paths).acquire()

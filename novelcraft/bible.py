@@ -16,7 +16,9 @@ import yaml
 from pydantic import ValidationError
 
 from novelcraft.errors import BadInput, NotFound
+from novelcraft.field_problems import problem_text
 from novelcraft.models import Bible
+from novelcraft.parse_problems import yaml_problem
 
 Path_ = tuple[str | int, ...]
 
@@ -63,23 +65,24 @@ def check_yaml_shape(text: str, source: str, max_depth: int = MAX_BIBLE_DEPTH) -
             event = loader.get_event()
             line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent):
-                raise BadInput(f"{source}:{line}: YAML aliases (*{event.anchor}) are not allowed")
+                raise BadInput(f"{source}:{line}: YAML 별칭(*{event.anchor})은 쓸 수 없습니다")
             if getattr(event, "anchor", None) is not None:
-                raise BadInput(f"{source}:{line}: YAML anchors (&{event.anchor}) are not allowed")
+                raise BadInput(f"{source}:{line}: YAML 앵커(&{event.anchor})는 쓸 수 없습니다")
             if isinstance(event, _OPENS):
                 depth += 1
                 if depth > max_depth:
-                    raise BadInput(f"{source}:{line}: nested deeper than {max_depth} levels")
+                    raise BadInput(f"{source}:{line}: 중첩이 {max_depth}단계보다 깊습니다")
             elif isinstance(event, _CLOSES):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}" if mark else source
         raise BadInput(
-            f"{where}: invalid YAML: {exc.problem or exc.context or 'invalid'}"
+            f"{where}: YAML 형식이 잘못되었습니다: {yaml_problem(exc.problem or exc.context)}"
         ) from None
     except yaml.YAMLError as exc:
-        raise BadInput(f"{source}: invalid YAML: {exc}") from None
+        problem = yaml_problem(str(exc))
+        raise BadInput(f"{source}: YAML 형식이 잘못되었습니다: {problem}") from None
     finally:
         loader.dispose()
 
@@ -94,16 +97,18 @@ class _Located:
         try:
             node = loader.get_single_node()
             if node is None:
-                raise BadInput(f"{source}: the bible is empty")
+                raise BadInput(f"{source}: 바이블이 비어 있습니다")
             self._index(node, ())
             self.data = loader.construct_document(node)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             where = f"{source}:{mark.line + 1}" if mark else source
-            problem = exc.problem or exc.context or "invalid YAML"
-            raise BadInput(f"{where}: invalid YAML: {problem}") from None
+            problem = yaml_problem(exc.problem or exc.context)
+            raise BadInput(f"{where}: YAML 형식이 잘못되었습니다: {problem}") from None
         except yaml.YAMLError as exc:
-            raise BadInput(f"{source}: invalid YAML: {exc}") from None
+            raise BadInput(
+                f"{source}: YAML 형식이 잘못되었습니다: {yaml_problem(str(exc))}"
+            ) from None
         finally:
             loader.dispose()
 
@@ -116,8 +121,8 @@ class _Located:
                 line = key_node.start_mark.line + 1
                 if key in seen:
                     raise BadInput(
-                        f"{self.source}:{line}: {format_path((*path, key))}: duplicate key "
-                        f"(first at line {seen[key]})"
+                        f"{self.source}:{line}: {format_path((*path, key))}: 키가 중복됩니다 "
+                        f"(처음 나온 줄 {seen[key]})"
                     )
                 seen[key] = line
                 self.lines[(*path, key)] = line
@@ -138,28 +143,20 @@ class _Located:
 
 
 def _pydantic_message(err: dict) -> str:
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        return "unknown key"
-    if kind == "missing":
-        return "required field is missing"
-    msg = err["msg"].removeprefix("Value error, ")
-    if "input" in err and kind not in ("model_type", "dict_type"):
-        msg += f" (got {shown(err['input'])})"
-    return msg
+    return problem_text(err)
 
 
 def parse_bible(text: str, source: str = "<bible>") -> Bible:
     """Validate bible YAML text; raise BadInput naming source:line: field on any problem."""
     if not text.strip():
-        raise BadInput(f"{source}: the bible is empty")
+        raise BadInput(f"{source}: 바이블이 비어 있습니다")
     if len(text) > MAX_BIBLE_BYTES:
-        raise BadInput(f"{source}: {len(text):,} characters is too large for a bible")
+        raise BadInput(f"{source}: {len(text):,}자는 바이블로 보기에 너무 큽니다")
     check_yaml_shape(text, source)
     located = _Located(source, text)
     if not isinstance(located.data, dict):
         kind = type(located.data).__name__
-        raise BadInput(f"{source}:1: the bible must be a mapping of keys, not a {kind}")
+        raise BadInput(f"{source}:1: 바이블은 키와 값의 묶음(mapping)이어야 합니다 ({kind}이 아님)")
     try:
         bible = Bible.model_validate(located.data)
     except ValidationError as exc:
@@ -175,24 +172,26 @@ def parse_bible(text: str, source: str = "<bible>") -> Bible:
 def read_bible_file(path: Path | str) -> Bible:
     path = Path(path)
     if not path.exists():
-        raise NotFound(f"{path}: no such file")
+        raise NotFound(f"{path}: 파일이 없습니다")
     if path.is_dir():
-        raise BadInput(f"{path}: is a directory, not a bible file")
+        raise BadInput(f"{path}: 바이블 파일이 아니라 폴더입니다")
     data = path.read_bytes()
     if len(data) > MAX_BIBLE_BYTES:
-        raise BadInput(f"{path}: {len(data):,} bytes is too large for a bible")
+        raise BadInput(f"{path}: {len(data):,}바이트는 바이블로 보기에 너무 큽니다")
     return parse_bible(decode_text(data, str(path)), str(path))
 
 
 def decode_text(data: bytes, source: str) -> str:
     """Strict UTF-8 (a BOM is allowed); the error names the line of the first bad byte."""
     if b"\x00" in data:
-        raise BadInput(f"{source}: binary data, not a text file")
+        raise BadInput(f"{source}: 텍스트 파일이 아니라 바이너리 데이터입니다")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise BadInput(f"{source}:{line}: not UTF-8 text (byte {exc.start})") from None
+        raise BadInput(
+            f"{source}:{line}: UTF-8 텍스트가 아닙니다 ({exc.start}번째 바이트)"
+        ) from None
 
 
 # --- export -----------------------------------------------------------------------------

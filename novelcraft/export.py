@@ -29,8 +29,10 @@ from novelcraft.archive_rows import (
 )
 from novelcraft.bible import MAX_BIBLE_BYTES, decode_text, parse_bible, shown
 from novelcraft.errors import BadInput, NotFound, OperationFailed
+from novelcraft.field_problems import problem_text
 from novelcraft.files import write_file_atomically
 from novelcraft.models import Bible
+from novelcraft.parse_problems import json_error_text, os_error_text
 from novelcraft.reports import guard_summary, guard_summary_csv, metrics_csv, metrics_rows
 from novelcraft.slugs import is_valid_slug, unique_slug
 from novelcraft.store import projects as project_rows
@@ -95,7 +97,7 @@ def _episodes(store: Store, pid: int) -> list[dict[str, Any]]:
 
 def export_project(ws, slug: str, fmt: str, target: Path) -> Path:
     if fmt not in FORMATS:
-        raise BadInput(f"unknown export format {fmt!r} (use one of: {', '.join(FORMATS)})")
+        raise BadInput(f"알 수 없는 내보내기 형식입니다: {fmt!r} (가능한 값: {', '.join(FORMATS)})")
     if fmt == "epub":
         from novelcraft.export_epub import write_epub
 
@@ -169,7 +171,7 @@ class _Members:
         self.infos = {info.filename: info for info in zf.infolist()}
         total = sum(info.file_size for info in self.infos.values())
         if total > MAX_ARCHIVE_BYTES:
-            raise BadInput(f"{path}: the archive unpacks to {total:,} bytes, too large to import")
+            raise BadInput(f"{path}: 압축을 풀면 {total:,}바이트라 가져오기에 너무 큽니다")
 
     def __contains__(self, name: str) -> bool:
         return name in self.infos
@@ -178,16 +180,17 @@ class _Members:
         limit = MAX_MEMBER_BYTES if limit is None else limit
         info = self.infos[name]
         if info.file_size > limit:
-            raise BadInput(f"{self.path}: {name}: {info.file_size:,} bytes is too large")
+            raise BadInput(f"{self.path}: {name}: {info.file_size:,}바이트는 너무 큽니다")
         try:
             with self.zf.open(info) as fh:
                 data = fh.read(limit + 1)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
-            raise BadInput(f"{self.path}: {name}: damaged archive member ({exc})") from None
-        except RuntimeError as exc:  # encrypted members need a password we do not have
-            raise BadInput(f"{self.path}: {name}: cannot read ({exc})") from None
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
+            # zipfile's own reasons are English and name nothing the author can act on.
+            raise BadInput(f"{self.path}: {name}: 압축 파일 안의 항목이 손상되었습니다") from None
+        except RuntimeError:  # encrypted members need a password we do not have
+            raise BadInput(f"{self.path}: {name}: 암호가 걸려 있어 읽을 수 없습니다") from None
         if len(data) > limit:
-            raise BadInput(f"{self.path}: {name}: larger than its header says")
+            raise BadInput(f"{self.path}: {name}: 헤더에 적힌 크기보다 큽니다")
         return data
 
     def text(self, name: str, limit: int | None = None) -> str:
@@ -196,17 +199,17 @@ class _Members:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise BadInput(f"{self.path}: {name}:{line}: not UTF-8 text") from None
+            raise BadInput(f"{self.path}: {name}:{line}: UTF-8 텍스트가 아닙니다") from None
 
 
 def _problem(exc: ValidationError) -> str:
     err = exc.errors()[0]
-    field = ".".join(shown(p) for p in err["loc"]) or "(row)"
+    field = ".".join(shown(p) for p in err["loc"]) or "(행)"
     if err["type"] == "extra_forbidden":
-        return f"{field}: unknown column"
+        return f"{field}: 알 수 없는 열입니다"
     if err["type"] == "missing":
-        return f"{field}: required column is missing"
-    return f"{field}: {err['msg'].removeprefix('Value error, ')}"
+        return f"{field}: 꼭 있어야 하는 열이 없습니다"
+    return f"{field}: {problem_text(err, with_input=False)}"
 
 
 def _read_rows(members: _Members, table: str) -> list[ArchiveRow]:
@@ -223,18 +226,19 @@ def _read_rows(members: _Members, table: str) -> list[ArchiveRow]:
         try:
             raw = json.loads(line)
         except ValueError as exc:
-            raise BadInput(f"{where}: not a JSON line ({exc})") from None
+            raise BadInput(f"{where}: JSON 한 줄이 아닙니다 ({json_error_text(exc)})") from None
         except RecursionError:
-            raise BadInput(f"{where}: nested too deeply for an archive row") from None
+            raise BadInput(f"{where}: 보관 파일의 행으로 보기에는 중첩이 너무 깊습니다") from None
         if not isinstance(raw, dict):
-            raise BadInput(f"{where}: a row must be a JSON object, not {type(raw).__name__}")
+            raise BadInput(f"{where}: 행은 JSON 객체여야 합니다 ({type(raw).__name__}이 아님)")
         try:
             row = model.model_validate(raw)
         except ValidationError as exc:
             raise BadInput(f"{where}: {_problem(exc)}") from None
         ident = tuple(getattr(row, c) for c in key) if key else number
         if key and ident in rows and table != "episode_metrics":
-            raise BadInput(f"{where}: duplicate {', '.join(key)} {ident}")
+            shown_ident = ", ".join(f"{c} {v}" for c, v in zip(key, ident, strict=True))
+            raise BadInput(f"{where}: {shown_ident}이(가) 중복됩니다")
         # A metric written twice for one attempt (a crash before m006) keeps the later row.
         rows[ident] = row
     return list(rows.values())
@@ -242,17 +246,21 @@ def _read_rows(members: _Members, table: str) -> list[ArchiveRow]:
 
 def _read_archive(path: Path) -> tuple[ArchiveManifest, str, dict[str, list[ArchiveRow]]]:
     if not path.exists():
-        raise NotFound(f"{path}: no such file")
+        raise NotFound(f"{path}: 파일이 없습니다")
     if not path.is_file() or not zipfile.is_zipfile(path):
-        raise BadInput(f"{path}: not a zip archive")
+        raise BadInput(f"{path}: ZIP 파일이 아닙니다")
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise BadInput(f"{path}: not a readable zip archive ({exc})") from None
+    except zipfile.BadZipFile:
+        raise BadInput(f"{path}: 읽을 수 있는 ZIP 파일이 아닙니다") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: 읽을 수 없습니다 ({os_error_text(exc)})") from None
     with zf:
         members = _Members(path, zf)
         if "manifest.json" not in members or "bible.yaml" not in members:
-            raise BadInput(f"{path}: not a NovelCraft project archive (no manifest or bible)")
+            raise BadInput(
+                f"{path}: NovelCraft 작품 보관 파일이 아닙니다 (매니페스트나 바이블 없음)"
+            )
         try:
             manifest = ArchiveManifest.model_validate_json(
                 members.read("manifest.json", MAX_MANIFEST_BYTES)
@@ -260,11 +268,11 @@ def _read_archive(path: Path) -> tuple[ArchiveManifest, str, dict[str, list[Arch
         except ValidationError as exc:
             raise BadInput(f"{path}: manifest.json: {_problem(exc)}") from None
         if manifest.format != ARCHIVE_FORMAT:
-            raise BadInput(f"{path}: manifest.json: format is not {ARCHIVE_FORMAT}")
+            raise BadInput(f"{path}: manifest.json: 형식이 {ARCHIVE_FORMAT}이(가) 아닙니다")
         if not is_valid_slug(manifest.slug):
             raise BadInput(
-                f"{path}: manifest.json: slug {manifest.slug[:80]!r} is not a valid slug "
-                "(lowercase letters, digits and -)"
+                f"{path}: manifest.json: slug {manifest.slug[:80]!r}은(는) 쓸 수 없는 slug입니다 "
+                "(영문 소문자, 숫자, -만)"
             )
         bible_text = decode_text(members.read("bible.yaml", MAX_BIBLE_BYTES), f"{path}:bible.yaml")
         tables = {table: _read_rows(members, table) for table in ROW_MODELS}
@@ -277,8 +285,8 @@ def _check_links(path: Path, tables: dict[str, list[ArchiveRow]]) -> None:
         for row in tables[table]:
             if row.episode_number not in numbers:
                 raise BadInput(
-                    f"{path}: data/{table}.jsonl: episode_number {row.episode_number} "
-                    "is not in data/episodes.jsonl"
+                    f"{path}: data/{table}.jsonl: episode_number {row.episode_number}이(가) "
+                    "data/episodes.jsonl에 없습니다"
                 )
 
 
@@ -301,7 +309,7 @@ def _insert(cur, row: ArchiveRow, returning: bool = False, **links: Any) -> int 
     pairs = [(c, getattr(row, c)) for c in stored_columns(type(row))] + list(links.items())
     unknown = sorted(c for c, _ in pairs if c not in known)
     if unknown:  # a row model out of step with the migrations is our bug, not the file's
-        raise OperationFailed(f"archive model for {row.table} names unknown columns {unknown}")
+        raise OperationFailed(f"{row.table}의 보관 모델에 알 수 없는 열이 있습니다: {unknown}")
     pairs = [(c, v) for c, v in pairs if v is not None or known[c]]
     quoted = ", ".join(f'"{c}"' for c, _ in pairs)
     marks = ", ".join("?" for _ in pairs)
@@ -335,9 +343,9 @@ def import_archive(ws, source: Path | str | LoadedArchive, slug: str | None = No
     taken = project_rows.slugs(ws.store)
     if slug is not None:
         if not is_valid_slug(slug):
-            raise BadInput(f"invalid slug {slug!r}: use lowercase letters, digits and -")
+            raise BadInput(f"slug {slug!r}은(는) 쓸 수 없습니다: 영문 소문자, 숫자, -만 쓰세요")
         if slug in taken:
-            raise BadInput(f"project {slug!r} already exists")
+            raise BadInput(f"작품 {slug!r}이(가) 이미 있습니다")
     else:
         slug = unique_slug(manifest.slug, taken)
     try:
@@ -355,5 +363,5 @@ def import_archive(ws, source: Path | str | LoadedArchive, slug: str | None = No
                 _insert(cur, row, project_id=pid)
     except duckdb.Error as exc:
         detail = " ".join(str(exc).split())[:200]
-        raise BadInput(f"{path}: the archive's rows do not fit this workspace: {detail}") from None
+        raise BadInput(f"{path}: 보관 파일의 행이 이 작업 공간에 맞지 않습니다: {detail}") from None
     return slug

@@ -9,19 +9,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from novelcraft.errors import BadInput
+from novelcraft.parse_problems import os_error_text
 
 
 def write_file_atomically(path: Path, data: str | bytes) -> None:
     """Write beside the target and rename, so a failure never leaves half a file."""
     path = Path(path)
     if path.is_dir():
-        raise BadInput(f"{path}: is a directory")
+        raise BadInput(f"{path}: 폴더입니다")
     if not path.parent.is_dir():
-        raise BadInput(f"{path}: no such directory {path.parent}")
+        raise BadInput(f"{path}: 폴더 {path.parent}이(가) 없습니다")
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise BadInput(f"{path}: cannot write here ({exc.strerror or exc})") from None
+        raise BadInput(f"{path}: 여기에 쓸 수 없습니다 ({os_error_text(exc)})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
@@ -29,7 +30,7 @@ def write_file_atomically(path: Path, data: str | bytes) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         # A full disk or a vanished folder is the user's to fix; nothing half written remains.
-        raise BadInput(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise BadInput(f"{path}: 쓸 수 없습니다 ({os_error_text(exc)})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

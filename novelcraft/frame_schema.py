@@ -101,7 +101,9 @@ FRAME_KINDS = tuple(COLUMNS)
 
 def check_kind(kind: str) -> str:
     if kind not in COLUMNS:
-        raise BadInput(f"unknown frame kind {kind!r} (known: {', '.join(FRAME_KINDS)})")
+        raise BadInput(
+            f"알 수 없는 프레임 종류입니다: {kind!r} (가능한 값: {', '.join(FRAME_KINDS)})"
+        )
     return kind
 
 
@@ -110,7 +112,7 @@ def conform(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     columns = COLUMNS[check_kind(kind)]
     missing = [name for name in columns if name not in frame.columns]
     if missing:
-        raise BadInput(f"{kind} frame lacks columns: {', '.join(missing)}")
+        raise BadInput(f"{kind} 프레임에 열이 없습니다: {', '.join(missing)}")
     out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     for name, dtype in columns.items():
         values = frame[name].reset_index(drop=True)

@@ -42,3 +42,31 @@ def step_label(step: str | None, episode: int | None = None) -> str:
 
 def status_label(status: str) -> str:
     return JOB_STATUS_LABELS.get(status, status)
+
+
+EPISODE_STATUS_LABELS = {
+    "draft": "초안",
+    "outline": "아웃라인",
+    "generating": "생성 중",
+    "generated": "생성 완료",
+    "edited": "수정됨",
+    "final": "완성",
+}
+
+
+def episode_status_label(status: str) -> str:
+    return EPISODE_STATUS_LABELS.get(status, status)
+
+
+JOB_TYPE_LABELS = {
+    "batch": "배치",
+    "episode": "회차",
+    "bootstrap": "부트스트랩",
+    "outline": "아웃라인",
+    "revise": "수정 지시",
+    "rederive": "사건·요약",
+}
+
+
+def job_type_label(job_type: str) -> str:
+    return JOB_TYPE_LABELS.get(job_type, job_type)

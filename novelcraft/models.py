@@ -76,7 +76,7 @@ class Character(_Strict):
     @classmethod
     def _name_not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("name must not be blank")
+            raise ValueError("이름이 비어 있으면 안 됩니다")
         return value
 
 
@@ -91,7 +91,8 @@ class Season(_Strict):
     def _range_in_order(self) -> Season:
         if self.last_episode < self.first_episode:
             raise ValueError(
-                f"last_episode {self.last_episode} is before first_episode {self.first_episode}"
+                f"last_episode {self.last_episode}이(가) "
+                f"first_episode {self.first_episode}보다 앞입니다"
             )
         return self
 
@@ -132,7 +133,7 @@ class Bible(_Strict):
     @classmethod
     def _known_format(cls, value: str) -> str:
         if value != BIBLE_FORMAT:
-            raise ValueError(f"unsupported format {value!r}, expected {BIBLE_FORMAT!r}")
+            raise ValueError(f"지원하지 않는 형식입니다: {value!r} ({BIBLE_FORMAT!r}이어야 합니다)")
         return value
 
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
@@ -141,7 +142,7 @@ class Bible(_Strict):
         seen: dict[str, int] = {}
         for i, ch in enumerate(self.characters):
             if ch.name in seen:
-                found.append((("characters", i, "name"), f"duplicate character name {ch.name!r}"))
+                found.append((("characters", i, "name"), f"인물 이름 {ch.name!r}이(가) 중복됩니다"))
             seen.setdefault(ch.name, i)
         ordered = sorted(enumerate(self.seasons), key=lambda p: p[1].first_episode)
         for (_, prev), (j, cur) in itertools.pairwise(ordered):
@@ -149,19 +150,24 @@ class Bible(_Strict):
                 found.append(
                     (
                         ("seasons", j, "first_episode"),
-                        f"season {cur.number} ({cur.first_episode}-{cur.last_episode}) overlaps "
-                        f"season {prev.number} ({prev.first_episode}-{prev.last_episode})",
+                        f"시즌 {cur.number}({cur.first_episode}-{cur.last_episode}화)이(가) "
+                        f"시즌 {prev.number}({prev.first_episode}-{prev.last_episode}화)와 "
+                        "겹칩니다",
                     )
                 )
         numbers: set[int] = set()
         for i, season in enumerate(self.seasons):
             if season.number in numbers:
-                found.append((("seasons", i, "number"), f"duplicate season number {season.number}"))
+                found.append(
+                    (("seasons", i, "number"), f"시즌 번호 {season.number}이(가) 중복됩니다")
+                )
             numbers.add(season.number)
         for i, rel in enumerate(self.relationships):
             for key, name in (("from", rel.from_), ("to", rel.to)):
                 if name not in seen:
-                    found.append((("relationships", i, key), f"names unknown character {name!r}"))
+                    found.append(
+                        (("relationships", i, key), f"인물 목록에 없는 {name!r}을(를) 가리킵니다")
+                    )
         return found
 
 

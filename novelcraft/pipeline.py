@@ -15,10 +15,12 @@ from novelcraft.backends.base import Backend, BackendCancelled
 from novelcraft.backends.retry import CallResult, call_llm, task_policy
 from novelcraft.context import assemble, voice_profiles
 from novelcraft.errors import BadInput, NotFound
+from novelcraft.field_problems import problem_text
 from novelcraft.labels import step_label
 from novelcraft.metrics import Measurement
 from novelcraft.metrics.measure_cache import measurements
 from novelcraft.models import Bible, Episode, Outline
+from novelcraft.parse_problems import json_problem
 from novelcraft.prompts import BootstrapAnswer, EventsAnswer
 from novelcraft.store import canon as canon_rows
 from novelcraft.store import generation as gen
@@ -83,11 +85,11 @@ class Run:
                 policy=task_policy(purpose, self.settings.backend.call_timeout_seconds),
             )
         except BackendCancelled:
-            raise Canceled("canceled while the model was writing") from None
+            raise Canceled("모델이 쓰는 동안 취소되었습니다") from None
 
     def check_stop(self) -> None:
         if self.should_stop and self.should_stop():
-            raise Canceled("canceled")
+            raise Canceled("취소되었습니다")
 
     def step(self, name: str, number: int) -> None:
         self.log("info", f"{number}화: {step_label(name)}")
@@ -173,7 +175,7 @@ def plan_outline(run: Run, number: int, *, force: bool = False) -> Outline:
 
 def _check_number(number: int) -> None:
     if number < 1:
-        raise BadInput(f"episode number must be 1 or more (got {number})")
+        raise BadInput(f"회차 번호는 1 이상이어야 합니다 (입력값 {number})")
 
 
 def parse_outline(text: str, source: str) -> Outline:
@@ -186,15 +188,19 @@ def parse_outline(text: str, source: str) -> Outline:
         data = json.loads(text)
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
-        raise BadInput(f"{source}:{line}: invalid JSON: {getattr(exc, 'msg', exc)}") from None
+        raise BadInput(
+            f"{source}:{line}: JSON 형식이 잘못되었습니다: {json_problem(getattr(exc, 'msg', ''))}"
+        ) from None
     except RecursionError:
-        raise BadInput(f"{source}:1: invalid JSON: nested too deeply for an outline") from None
+        raise BadInput(
+            f"{source}:1: JSON 형식이 잘못되었습니다: 개요로 보기에는 중첩이 너무 깊습니다"
+        ) from None
     try:
         return Outline.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "(root)"
-        raise BadInput(f"{source}: {where}: {err['msg']}") from None
+        where = ".".join(str(p) for p in err["loc"]) or "(전체)"
+        raise BadInput(f"{source}: {where}: {problem_text(err)}") from None
 
 
 def set_outline(run: Run, number: int, outline: Outline) -> None:
@@ -214,10 +220,12 @@ def check_outline(outline: Outline, bible: Bible) -> None:
     names = {c.name for c in bible.characters}
     for i, scene in enumerate(outline.scenes):
         if scene.scene_number != i + 1:
-            raise BadInput(f"scenes[{i}].scene_number: expected {i + 1}, got {scene.scene_number}")
+            raise BadInput(
+                f"scenes[{i}].scene_number: {i + 1}이어야 합니다 (입력값 {scene.scene_number})"
+            )
         for name in scene.characters:
             if names and name not in names:
-                raise BadInput(f"scenes[{i}].characters: unknown character {name!r}")
+                raise BadInput(f"scenes[{i}].characters: 바이블에 없는 인물입니다: {name!r}")
 
 
 def generate_episode(run: Run, number: int) -> Episode:
@@ -385,7 +393,7 @@ def edit_episode(run: Run, number: int, content: str, *, expected_revision: int)
     """An author's own edit: saved as a `user` version (refused if another save won the race),
     measured, then its events and summary re-derived and later episodes marked stale."""
     if not content.strip():
-        raise BadInput("an episode text must not be empty")
+        raise BadInput("회차 본문이 비어 있으면 안 됩니다")
     m = run.measure(content)
     saved = run.ws.save_episode(
         run.slug, number, content, expected_revision=expected_revision, kind="user", status="edited"
@@ -404,10 +412,10 @@ def edit_episode(run: Run, number: int, content: str, *, expected_revision: int)
 
 def revise_episode(run: Run, number: int, instruction: str) -> Episode:
     if not instruction.strip():
-        raise BadInput("--instruction must not be empty")
+        raise BadInput("--instruction(고쳐 쓰기 지시문)이 비어 있으면 안 됩니다")
     episode = run.ws.get_episode(run.slug, number)
     if not episode.content.strip():
-        raise NotFound(f"episode {number} has no text to revise yet")
+        raise NotFound(f"{number}화에는 아직 고쳐 쓸 본문이 없습니다")
     prompt = run.render(
         "revise",
         content=episode.content,
@@ -460,4 +468,4 @@ def bootstrap_bible(backend: Backend, concept: dict, record=None) -> Bible:
         relationships=answer.relationships,
     )
     # The same rules as an imported bible (duplicate names and so on) apply to a generated one.
-    return parse_bible(dump_bible(bible), "bootstrap answer")
+    return parse_bible(dump_bible(bible), "부트스트랩 답")

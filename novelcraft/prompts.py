@@ -7,6 +7,7 @@ Korean prose lives in the templates, not in Python (CONVENTIONS 8).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -106,16 +107,24 @@ def _environment(override_dir: str | None) -> jinja2.Environment:
     )
 
 
+def _undefined_text(message: str | None) -> str:
+    """Jinja's "'x' is undefined" in Korean; other wording is kept after a Korean lead-in."""
+    found = re.fullmatch(r"'(.+)' is undefined", message or "")
+    if found:
+        return f"변수 {found.group(1)}이(가) 정의되지 않았습니다"
+    return f"정의되지 않은 값을 썼습니다 ({message})"
+
+
 def render(name: str, variables: dict[str, Any], *, override_dir: Path | None = None) -> str:
     """Render template `name`; an override in the workspace's `prompts/` wins."""
     if name not in TEMPLATES:
-        raise BadInput(f"unknown prompt template {name!r}")
+        raise BadInput(f"알 수 없는 프롬프트 템플릿입니다: {name!r}")
     env = _environment(str(override_dir) if override_dir and override_dir.is_dir() else None)
     try:
         return env.get_template(TEMPLATES[name].filename).render(**variables).strip() + "\n"
     except jinja2.TemplateSyntaxError as exc:
-        raise BadInput(f"{exc.filename}:{exc.lineno}: template error: {exc.message}") from None
+        raise BadInput(f"{exc.filename}:{exc.lineno}: 템플릿 오류: {exc.message}") from None
     except jinja2.UndefinedError as exc:
-        raise BadInput(f"prompt template {name}: {exc.message}") from None
+        raise BadInput(f"프롬프트 템플릿 {name}: {_undefined_text(exc.message)}") from None
     except jinja2.sandbox.SecurityError as exc:
-        raise BadInput(f"prompt template {name}: not allowed: {exc}") from None
+        raise BadInput(f"프롬프트 템플릿 {name}: 허용되지 않는 동작입니다: {exc}") from None

@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from novelcraft.errors import BadInput
+from novelcraft.field_problems import problem_text
+from novelcraft.parse_problems import toml_problem
 
 
 class SettingProblem(ValueError):
@@ -27,7 +29,7 @@ class SettingProblem(ValueError):
 def _ordered(section: BaseModel, low: str, high: str) -> None:
     lo, hi = getattr(section, low), getattr(section, high)
     if lo > hi:
-        raise SettingProblem(low, f"must not be larger than {high} ({lo} > {hi})")
+        raise SettingProblem(low, f"{high}보다 크면 안 됩니다 ({lo} > {hi})")
 
 
 class _Section(BaseModel):
@@ -96,7 +98,7 @@ class BackendSettings(_Section):
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("must be an http:// or https:// URL")
+            raise ValueError("http:// 또는 https:// URL이어야 합니다")
         return value
 
 
@@ -176,9 +178,9 @@ def load_settings(path: Path) -> Settings:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
-        raise BadInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise BadInput(f"{path}: UTF-8 텍스트가 아닙니다 ({exc.start}번째 바이트)") from None
     except tomllib.TOMLDecodeError as exc:
-        raise BadInput(f"{path}: invalid TOML: {exc}") from None
+        raise BadInput(f"{path}: TOML 형식이 잘못되었습니다: {toml_problem(str(exc))}") from None
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
@@ -187,11 +189,7 @@ def load_settings(path: Path) -> Settings:
         cause = err.get("ctx", {}).get("error")
         if isinstance(cause, SettingProblem):
             loc = (*loc, cause.key)
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = "unknown key"
-        elif "input" in err and err["type"] not in ("model_type", "dict_type", "value_error"):
-            message += f" (got {str(repr(err['input']))[:80]})"
+        message = problem_text(err)
         raise BadInput(f"{path}:{key_line(text, loc)}: {'.'.join(loc)}: {message}") from None
 
 

@@ -274,7 +274,9 @@ def test_frames_of_every_project_and_of_one(own_season, sample_bible_path):
 
 def test_an_unknown_kind_or_project_is_one_clear_error(season):
     ws, slug, _ = season
-    with pytest.raises(BadInput, match=r"unknown frame kind 'metrics; DROP' \(known: metrics"):
+    with pytest.raises(
+        BadInput, match=r"알 수 없는 프레임 종류입니다: 'metrics; DROP' \(가능한 값: metrics"
+    ):
         ws.frame("metrics; DROP", slug)
     with pytest.raises(NotFound):
         ws.frame("metrics", "no-such-project")
@@ -294,7 +296,7 @@ def test_a_frame_survives_the_api_s_parquet_and_csv_unchanged(season):
 def test_conform_names_missing_columns(season):
     ws, slug, _ = season
     frame = ws.frame("guard", slug).drop(columns=["attempts"])
-    with pytest.raises(BadInput, match="guard frame lacks columns: attempts"):
+    with pytest.raises(BadInput, match="guard 프레임에 열이 없습니다: attempts"):
         conform(frame, "guard")
 
 

@@ -133,7 +133,9 @@ def test_bad_input_on_every_kind_of_route(api):
     json_routes = [ep for ep in ENDPOINTS if ep.body is not None]
     for ep in json_routes:
         url = _url(ep.path, slug, job_id)
-        _assert_error(client.request(ep.method, url, content=b"{not json"), 400, "malformed")
+        _assert_error(
+            client.request(ep.method, url, content=b"{not json"), 400, "JSON 형식이 잘못되었습니다"
+        )
         _assert_error(client.request(ep.method, url, content=b""), 400)
         body = client.request(ep.method, url, json={"no_such_field": 1})
         _assert_error(body, 422)
@@ -143,7 +145,7 @@ def test_bad_input_on_every_kind_of_route(api):
     _assert_error(client.post("/api/generate/batch", json={"project": slug, "from": 0, "to": 2}),
                   422, "from")  # fmt: skip
     _assert_error(client.post("/api/generate/batch", json={"project": slug, "from": 3, "to": 2}),
-                  422, "after")  # fmt: skip
+                  422, "끝 회차")  # fmt: skip
     _assert_error(
         client.post("/api/generate/episode", json={"project": slug, "episode_number": -1}),
         422,
@@ -163,10 +165,10 @@ def test_bad_input_on_every_kind_of_route(api):
     _assert_error(client.get(f"/api/projects/{slug}/frames/nope"), 404)
     canon = f"/api/projects/{slug}/canon"
     _assert_error(client.put(f"{canon}/foreshadows/999999", json={"dropped": True}), 404,
-                  "no foreshadow 999999")  # fmt: skip
+                  "복선 999999이(가) 없습니다")  # fmt: skip
     _assert_error(client.put(f"{canon}/foreshadows/abc", json={"dropped": True}), 422,
                   "foreshadow_id")  # fmt: skip
-    _assert_error(client.put(f"{canon}/foreshadows/1", json={}), 422, "dropped or due_episode")
+    _assert_error(client.put(f"{canon}/foreshadows/1", json={}), 422, "dropped 또는 due_episode")
     _assert_error(client.get(f"{canon}/voice", params={"season": "x"}), 422, "season")
     # Out-of-range numbers and bad query arguments.
     _assert_error(client.get(f"/api/projects/{slug}/episodes/0"), 422, "n")
@@ -178,7 +180,7 @@ def test_bad_input_on_every_kind_of_route(api):
     _assert_error(client.get(f"/api/jobs/{job_id}/logs", params={"after": "x"}), 422, "after")
     # A stale revision is a conflict; an oversized body is refused before it is read.
     stale = {"content": "새 원고 " * 100, "revision": before["revision"] - 1}
-    _assert_error(client.put(f"/api/projects/{slug}/episodes/1", json=stale), 409, "revision")
+    _assert_error(client.put(f"/api/projects/{slug}/episodes/1", json=stale), 409, "열어 둔 판")
     huge = {"content": "가" * 3_000_000, "revision": before["revision"]}
     _assert_error(client.put(f"/api/projects/{slug}/episodes/1", json=huge), 413)
     _assert_error(client.put(f"/api/projects/{slug}/bible", content=b"project: [unclosed"), 422)

@@ -122,7 +122,7 @@ def test_a_crafted_column_name_runs_nothing(archive_bytes, tmp_path, cli, table)
     path.write_bytes(hostile)
     result = cli("--workspace", tmp_path / "ws", "import-archive", path)
     assert result.code == 2
-    assert f"data/{table}.jsonl:1:" in result.err and "unknown column" in result.err
+    assert f"data/{table}.jsonl:1:" in result.err and "알 수 없는 열입니다" in result.err
     assert len(result.err.strip().splitlines()) == 1
     assert not canary.exists()
     assert not (tmp_path / "ws").exists(), "a refused archive creates no workspace"
@@ -143,8 +143,12 @@ def test_a_crafted_value_is_stored_as_text(archive_bytes, tmp_path, workspace):
     ("member", "content", "expected"),
     [
         ("data__episodes_dot_jsonl", '{"episode_number": 1}\n{not json', "data/episodes.jsonl:2:"),
-        ("data__episodes_dot_jsonl", "[1, 2]", "data/episodes.jsonl:1: a row must be"),
-        ("data__episodes_dot_jsonl", "[" * 100_000, "data/episodes.jsonl:1: nested too deeply"),
+        ("data__episodes_dot_jsonl", "[1, 2]", "data/episodes.jsonl:1: 행은 JSON 객체여야 합니다"),
+        (
+            "data__episodes_dot_jsonl",
+            "[" * 100_000,
+            "data/episodes.jsonl:1: 보관 파일의 행으로 보기에는 중첩이 너무 깊습니다",
+        ),
         ("manifest_dot_json", "[" * 100_000, "manifest.json"),
         ("data__episodes_dot_jsonl", '{"episode_number": "하나"}', "episode_number"),
         ("data__episodes_dot_jsonl", '{"episode_number": 99999999999}', "episode_number"),
@@ -152,19 +156,19 @@ def test_a_crafted_value_is_stored_as_text(archive_bytes, tmp_path, workspace):
         (
             "data__episodes_dot_jsonl",
             '{"episode_number": 1}\n{"episode_number": 1}',
-            "data/episodes.jsonl:2: duplicate episode_number",
+            "data/episodes.jsonl:2: episode_number 1이(가) 중복됩니다",
         ),
         (
             "data__episode_versions_dot_jsonl",
             '{"episode_number": 7, "version": 1, "kind": "user", "content": "x"}',
-            "episode_number 7 is not in data/episodes.jsonl",
+            "episode_number 7이(가) data/episodes.jsonl에 없습니다",
         ),
         ("data__episode_metrics_dot_jsonl", '{"episode_number": 1, "stage": "x"}', "stage"),
-        ("data__episodes_dot_jsonl", b"\xff\xfe", "data/episodes.jsonl:1: not UTF-8"),
+        ("data__episodes_dot_jsonl", b"\xff\xfe", "data/episodes.jsonl:1: UTF-8 텍스트가 아닙니다"),
         ("manifest_dot_json", '{"format": "novelcraft-archive/1", "slug": "../x"}', "slug"),
         ("manifest_dot_json", '{"format": "novelcraft-archive/1", "slug": 5}', "slug"),
         ("manifest_dot_json", "[]", "manifest.json"),
-        ("manifest_dot_json", '{"format": "other"}', "format is not"),
+        ("manifest_dot_json", '{"format": "other"}', "형식이 novelcraft-archive/1이(가) 아닙니다"),
         ("bible_dot_yaml", "a: &x [1]\nb: *x\n", "bible.yaml"),
     ],
 )
@@ -177,14 +181,14 @@ def test_a_malformed_archive_is_one_line_naming_the_member(
     assert result.code == 2, result.err
     assert expected in result.err
     assert len(result.err.strip().splitlines()) == 1
-    assert "internal error" not in result.err
+    assert "내부 오류" not in result.err
 
 
 def test_not_a_zip_and_a_damaged_member(archive_bytes, tmp_path, cli):
     junk = tmp_path / "junk.zip"
     junk.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     result = cli("--workspace", tmp_path / "ws", "import-archive", junk)
-    assert result.code == 2 and "zip" in result.err
+    assert result.code == 2 and "ZIP" in result.err
 
     damaged = bytearray(archive_bytes)
     start = damaged.find(b"data/episodes.jsonl") + len("data/episodes.jsonl")
@@ -193,7 +197,7 @@ def test_not_a_zip_and_a_damaged_member(archive_bytes, tmp_path, cli):
     path.write_bytes(bytes(damaged))
     result = cli("--workspace", tmp_path / "ws", "import-archive", path)
     assert result.code == 2, result.err
-    assert "internal error" not in result.err and len(result.err.strip().splitlines()) == 1
+    assert "내부 오류" not in result.err and len(result.err.strip().splitlines()) == 1
 
 
 def test_a_member_larger_than_the_limit_is_refused_before_reading(
@@ -203,10 +207,10 @@ def test_a_member_larger_than_the_limit_is_refused_before_reading(
     path = tmp_path / "bomb.zip"
     path.write_bytes(_rewrite(archive_bytes, data__episodes_dot_jsonl=big))
     monkeypatch.setattr(export, "MAX_MEMBER_BYTES", 100_000)
-    with pytest.raises(BadInput, match=r"data/episodes\.jsonl: .* too large"):
+    with pytest.raises(BadInput, match=r"data/episodes\.jsonl: .*너무 큽니다"):
         export.import_archive(workspace, path)
     monkeypatch.setattr(export, "MAX_ARCHIVE_BYTES", 150_000)
-    with pytest.raises(BadInput, match="unpacks to"):
+    with pytest.raises(BadInput, match="압축을 풀면"):
         export.import_archive(workspace, path)
 
 
@@ -214,7 +218,7 @@ def test_an_invalid_slug_option_is_refused(archive_bytes, tmp_path, cli):
     path = tmp_path / "a.zip"
     path.write_bytes(archive_bytes)
     result = cli("--workspace", tmp_path / "ws", "import-archive", path, "--slug", "a'; --")
-    assert result.code == 2 and "invalid slug" in result.err
+    assert result.code == 2 and "쓸 수 없습니다" in result.err
 
 
 json_values = st.recursive(

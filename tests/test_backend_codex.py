@@ -170,7 +170,7 @@ def test_codex_exiting_before_it_reads_a_large_prompt_is_reported(fake, codex):
     """codex rejects its command line without reading stdin: the writer of the prompt meets
     a closed pipe and stops (the fixture checks no thread or process is left behind)."""
     fake.queue({"mode": "usage"})
-    with pytest.raises(BackendMisconfigured, match="rejected the command line"):
+    with pytest.raises(BackendMisconfigured, match="명령줄을 거부했습니다"):
         codex.complete("가나다라마바사 " * 40_000, options={"timeout": DEADLOCK_WITNESS_SECONDS})
 
 
@@ -187,10 +187,10 @@ def test_missing_codex_is_a_one_line_config_error(tmp_path, monkeypatch):
     with pytest.raises(BackendMisconfigured) as caught:
         call_llm(backend, "질문", purpose="draft", record=records.append)
     message = str(caught.value)
-    assert message.startswith("codex is not installed (npm install -g @openai/codex)")
+    assert message.startswith("codex가 설치되어 있지 않거나(npm install -g @openai/codex)")
     assert "\n" not in message
     assert not caught.value.retryable
-    assert len(records) == 1 and records[0].error.startswith("config: codex is not installed")
+    assert len(records) == 1 and records[0].error.startswith("config: codex가 설치되어 있지 않거나")
 
 
 def test_codex_binary_setting_is_used(fake, tmp_path, monkeypatch):
@@ -274,7 +274,7 @@ def test_exit_without_events_reports_the_last_stderr_line(fake, codex):
     fake.queue({"mode": "exit", "code": 1, "stderr": "line one\nfatal: could not load config\n"})
     with pytest.raises(ProcessFailed) as caught:
         codex.complete("질문")
-    assert str(caught.value) == "codex exited with 1: fatal: could not load config"
+    assert str(caught.value) == "codex가 종료 코드 1로 끝났습니다: fatal: could not load config"
 
 
 def test_rejected_command_line_is_a_config_error(fake, codex):
@@ -282,8 +282,8 @@ def test_rejected_command_line_is_a_config_error(fake, codex):
     with pytest.raises(BackendMisconfigured) as caught:
         codex.complete("질문")
     assert str(caught.value) == (
-        "codex rejected the command line (exit 2; update codex: npm install -g @openai/codex): "
-        "error: unexpected argument '--ephemeral' found"
+        "codex가 명령줄을 거부했습니다 (종료 코드 2, codex를 업데이트하세요: "
+        "npm install -g @openai/codex): error: unexpected argument '--ephemeral' found"
     )
 
 
@@ -296,7 +296,7 @@ def test_exit_zero_without_turn_completed_is_a_failure(fake, codex):
 def test_timeout_kills_the_whole_process_group(fake, codex):
     fake.queue({"mode": "hang"})
     start = time.monotonic()
-    with pytest.raises(BackendTimeout, match=r"no answer within 1\.5 s"):
+    with pytest.raises(BackendTimeout, match=r"1\.5초 안에 답이 없어"):
         codex.complete("질문", options={"timeout": HANG_TIMEOUT})
     # Only tells "stopped at the timeout" from "hung"; killing may be slow on a busy machine.
     assert time.monotonic() - start < HANG_TIMEOUT + 60
@@ -309,7 +309,7 @@ def test_timeout_kills_the_whole_process_group(fake, codex):
 
 def test_offline_codex_is_reported_as_an_outage(fake, codex):
     fake.queue({"mode": "hang", "network": True})
-    with pytest.raises(BackendUnavailable, match=r"cannot reach the service, stopped after 1\.5 s"):
+    with pytest.raises(BackendUnavailable, match=r"서비스에 연결할 수 없어 1\.5초 뒤 멈췄습니다"):
         codex.complete("질문", options={"timeout": HANG_TIMEOUT})
     assert fake.leftovers() == []
 

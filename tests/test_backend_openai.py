@@ -108,7 +108,7 @@ def test_key_env_var_comes_from_settings(server, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("status", "key", "state"), [(401, SECRET, "is set"), (403, None, "is not set")]
+    ("status", "key", "state"), [(401, SECRET, "설정되어 있음"), (403, None, "설정되지 않음")]
 )
 def test_auth_failure_names_the_variable_never_the_key(server, monkeypatch, status, key, state):
     if key:
@@ -183,14 +183,14 @@ def test_parse_retry_after_date_is_relative_to_now():
 
 def test_server_error_is_retryable(server):
     server.queue({"mode": "status", "status": 500, "body": '{"error": {"message": "CUDA OOM"}}'})
-    with pytest.raises(ProcessFailed, match="server error 500: CUDA OOM") as caught:
+    with pytest.raises(ProcessFailed, match="모델 서버 오류 \\(HTTP 500\\): CUDA OOM") as caught:
         backend_for(server).complete("질문")
     assert caught.value.retryable
 
 
 def test_truncated_body_is_a_retryable_failure(server):
     server.queue({"mode": "truncated"})
-    with pytest.raises(ProcessFailed, match="not valid JSON") as caught:
+    with pytest.raises(ProcessFailed, match="올바른 JSON이 아닙니다") as caught:
         backend_for(server).complete("질문")
     assert caught.value.retryable
     server.queue({"mode": "truncated"}, {"mode": "ok", "text": "온전한 답"})
@@ -229,7 +229,7 @@ def test_not_found_is_a_config_error(server):
 
 def test_no_model_is_a_config_error(server):
     backend = get_backend("openai", BackendSettings(openai_base_url=server.base_url))
-    with pytest.raises(BackendMisconfigured, match="no model"):
+    with pytest.raises(BackendMisconfigured, match="모델이 정해지지 않았습니다"):
         backend.complete("질문")
     assert server.requests == []
 
@@ -245,6 +245,6 @@ def test_connection_refused_is_an_outage_after_every_retry(monkeypatch):
     settings = BackendSettings(openai_base_url=f"http://127.0.0.1:{_closed_port()}/v1")
     backend = get_backend("openai", settings, model="m")
     records: list[CallRecord] = []
-    with pytest.raises(BackendUnavailable, match="cannot reach"):
+    with pytest.raises(BackendUnavailable, match="연결할 수 없습니다"):
         call_llm(backend, "질문", purpose="summary", record=records.append)
     assert [r.error.split(":")[0] for r in records] == ["unavailable"] * 3

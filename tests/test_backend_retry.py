@@ -187,7 +187,7 @@ def test_schema_failure_is_retried_with_the_error_in_the_prompt():
     result, records, _ = run(backend, purpose="outline", answer_model=Events)
     assert result.parsed == Events(title="제목", scenes=["하나", "둘"])
     assert backend.prompts[0] == "프롬프트"
-    expected_error = "schema mismatch: scenes: Field required"
+    expected_error = "답의 형식이 맞지 않습니다: scenes: 꼭 있어야 하는 항목이 없습니다"
     assert backend.prompts[1] == "프롬프트" + SCHEMA_RETRY_INSTRUCTION.format(error=expected_error)
     assert [r.ok for r in records] == [False, True]
     assert records[0].error == f"invalid: {expected_error}"
@@ -202,7 +202,7 @@ def test_feedback_does_not_pile_up_and_retries_run_out():
     assert len(backend.calls) == len(records) == 3
     for prompt in backend.prompts[1:]:
         assert prompt.count("오류:") == 1
-        assert "no JSON object" in prompt
+        assert "JSON 객체가 없습니다" in prompt
 
 
 def test_schema_is_sent_only_to_backends_that_take_one():
@@ -277,7 +277,7 @@ def test_extract_json(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("그냥 글입니다", "no JSON object"), ('{"a": 1,', "JSON parse error")],
+    [("그냥 글입니다", "JSON 객체가 없습니다"), ('{"a": 1,', "JSON을 읽을 수 없습니다")],
 )
 def test_extract_json_failures(text, message):
     with pytest.raises(InvalidAnswer, match=message):
@@ -288,8 +288,8 @@ def test_parse_answer_lists_what_is_wrong():
     with pytest.raises(InvalidAnswer) as caught:
         parse_answer('{"title": 3, "scenes": "하나"}', Events)
     assert str(caught.value) == (
-        "schema mismatch: title: Input should be a valid string; "
-        "scenes: Input should be a valid list"
+        "답의 형식이 맞지 않습니다: title: 문자열이어야 합니다 (입력값 3); "
+        "scenes: 목록이어야 합니다 (입력값 '하나')"
     )
 
 

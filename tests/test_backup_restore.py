@@ -65,7 +65,7 @@ def test_restore_into_a_non_empty_workspace_is_refused(filled, tmp_path, cli, sa
         before = dump_database(ws)
     result = cli("--workspace", other, "restore", backup_dir)
     assert result.code == 2
-    assert "not empty" in result.err and result.err.count("\n") == 1
+    assert "비어 있지 않습니다" in result.err and result.err.count("\n") == 1
     with Workspace.open(other) as ws:
         assert dump_database(ws) == before
 
@@ -80,13 +80,13 @@ def test_damaged_or_missing_backups_are_refused(filled, tmp_path, cli):
     assert not (tmp_path / "t1").exists()
 
     missing = cli("--workspace", tmp_path / "t2", "restore", tmp_path / "no-such-backup")
-    assert missing.code == 2 and "no such backup" in missing.err
+    assert missing.code == 2 and "백업이 없습니다" in missing.err
     not_backup = tmp_path / "plain"
     not_backup.mkdir()
     refused = cli("--workspace", tmp_path / "t3", "restore", not_backup)
-    assert refused.code == 2 and "not a NovelCraft backup" in refused.err
+    assert refused.code == 2 and "NovelCraft 백업이 아닙니다" in refused.err
 
 
 def test_backup_of_a_missing_workspace_is_bad_input(cli, tmp_path):
     result = cli("--workspace", tmp_path / "none", "backup")
-    assert result.code == 2 and "no workspace" in result.err
+    assert result.code == 2 and "작업 공간이 없습니다" in result.err

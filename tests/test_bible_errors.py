@@ -44,23 +44,29 @@ def _duplicate_name(data):
 
 
 CASES = {
-    "broken yaml": (lambda t: t.replace("characters:\n", "characters: [\n", 1), "invalid YAML"),
-    "empty file": (lambda t: "", "empty"),
-    "whitespace only": (lambda t: "\n   \n", "empty"),
-    "non-mapping root": (lambda t: "- just\n- a list\n", "must be a mapping"),
-    "scalar root": (lambda t: "hello\n", "must be a mapping"),
-    "unknown top key": (lambda t: _edit(t, _set(("chapters",), [])), "chapters: unknown key"),
+    "broken yaml": (
+        lambda t: t.replace("characters:\n", "characters: [\n", 1),
+        "YAML 형식이 잘못되었습니다",
+    ),
+    "empty file": (lambda t: "", "비어 있습니다"),
+    "whitespace only": (lambda t: "\n   \n", "비어 있습니다"),
+    "non-mapping root": (lambda t: "- just\n- a list\n", "키와 값의 묶음(mapping)이어야 합니다"),
+    "scalar root": (lambda t: "hello\n", "키와 값의 묶음(mapping)이어야 합니다"),
+    "unknown top key": (
+        lambda t: _edit(t, _set(("chapters",), [])),
+        "chapters: 알 수 없는 항목입니다",
+    ),
     "unknown nested key": (
         lambda t: _edit(t, _set(("characters", 1, "speech_style", "endingz"), ["-요"])),
-        "characters[1].speech_style.endingz: unknown key",
+        "characters[1].speech_style.endingz: 알 수 없는 항목입니다",
     ),
     "wrong format": (
         lambda t: _edit(t, _set(("format",), "novelcraft-bible/2")),
-        "format: unsupported format",
+        "format: 지원하지 않는 형식입니다",
     ),
     "missing character name": (
         lambda t: _edit(t, _delete(("characters", 3, "name"))),
-        "characters[3].name: required field is missing",
+        "characters[3].name: 꼭 있어야 하는 항목이 없습니다",
     ),
     "blank character name": (
         lambda t: _edit(t, _set(("characters", 0, "name"), "  ")),
@@ -76,19 +82,22 @@ CASES = {
     ),
     "duplicate character names": (
         lambda t: _edit(t, _duplicate_name),
-        "characters[2].name: duplicate character name",
+        "characters[2].name: 인물 이름",
     ),
-    "overlapping seasons": (lambda t: _edit(t, _overlap), "seasons[1].first_episode: season 2"),
+    "overlapping seasons": (lambda t: _edit(t, _overlap), "seasons[1].first_episode: 시즌 2"),
     "unknown character in relationship": (
         lambda t: _edit(t, _set(("relationships", 2, "to"), "홍길동")),
-        "relationships[2].to: names unknown character '홍길동'",
+        "relationships[2].to: 인물 목록에 없는 '홍길동'을(를) 가리킵니다",
     ),
-    "missing project": (lambda t: _edit(t, _delete(("project",))), "project: required"),
+    "missing project": (
+        lambda t: _edit(t, _delete(("project",))),
+        "project: 꼭 있어야 하는 항목이 없습니다",
+    ),
     "duplicate yaml key": (
         lambda t: t.replace("  genre: 현대판타지\n", "  genre: 현대판타지\n  genre: 로맨스\n"),
-        "project.genre: duplicate key",
+        "project.genre: 키가 중복됩니다",
     ),
-    "two documents": (lambda t: t + "---\nformat: x\n", "invalid YAML"),
+    "two documents": (lambda t: t + "---\nformat: x\n", "YAML 문서가 둘 이상입니다"),
 }
 
 
@@ -115,7 +124,7 @@ def test_bad_bible_is_refused_and_nothing_is_written(case, cli, tmp_path, sample
     assert result.out == ""
     lines = result.err.strip().splitlines()
     assert len(lines) == 1, result.err
-    assert lines[0].startswith(f"novelcraft: error: {bad}")
+    assert lines[0].startswith(f"novelcraft: 오류: {bad}")
     assert expected in lines[0]
     assert "Traceback" not in result.err
     with Workspace.open(ws_dir) as ws:
@@ -138,7 +147,10 @@ def test_unknown_key_error_names_its_line(tmp_path, cli, sample_bible_text):
     bad = tmp_path / "bad.yaml"
     bad.write_text(text, encoding="utf-8")
     result = cli("bible", "import", bad)
-    assert f":{_line_of(text, 'persona: x')}: characters[1].persona: unknown key" in result.err
+    assert (
+        f":{_line_of(text, 'persona: x')}: characters[1].persona: 알 수 없는 항목입니다"
+        in result.err
+    )
 
 
 def test_non_utf8_bytes_name_the_line(tmp_path, cli, sample_bible_text):
@@ -147,21 +159,21 @@ def test_non_utf8_bytes_name_the_line(tmp_path, cli, sample_bible_text):
     result = cli("bible", "import", bad)
     assert result.code == 2
     line = sample_bible_text.count("\n") + 1
-    assert f"{bad}:{line}: not UTF-8" in result.err
+    assert f"{bad}:{line}: UTF-8 텍스트가 아닙니다" in result.err
 
 
 def test_binary_file_is_refused(tmp_path, cli):
     bad = tmp_path / "image.yaml"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     result = cli("bible", "import", bad)
-    assert result.code == 2 and "binary" in result.err
+    assert result.code == 2 and "바이너리" in result.err
 
 
 def test_missing_file_and_directory(tmp_path, cli):
     missing = cli("bible", "import", tmp_path / "nope.yaml")
-    assert missing.code == 2 and "no such file" in missing.err
+    assert missing.code == 2 and "파일이 없습니다" in missing.err
     folder = cli("bible", "import", tmp_path)
-    assert folder.code == 2 and "is a directory" in folder.err
+    assert folder.code == 2 and "폴더입니다" in folder.err
 
 
 def test_bad_bible_does_not_create_a_workspace(tmp_path, cli):
@@ -193,8 +205,8 @@ def test_importing_twice_gives_a_second_slug(workspace, sample_bible_path):
 
 def test_slug_option_is_validated(cli, sample_bible_path):
     bad = cli("bible", "import", sample_bible_path, "--slug", "Not A Slug")
-    assert bad.code == 2 and "invalid slug" in bad.err
+    assert bad.code == 2 and "쓸 수 없습니다" in bad.err
     good = cli("bible", "import", sample_bible_path, "--slug", "trial")
     assert good.code == 0 and good.out.strip() == "trial"
     again = cli("bible", "import", sample_bible_path, "--slug", "trial")
-    assert again.code == 2 and "already exists" in again.err
+    assert again.code == 2 and "이미 있습니다" in again.err

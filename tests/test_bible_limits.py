@@ -69,7 +69,7 @@ def test_the_alias_bomb_is_small_and_refused_with_bounded_memory(tmp_path, sampl
     refused, bomb_rss = _cli_with_peak_rss(tmp_path, "--workspace", ws, "bible", "import", bomb)
     assert refused.returncode == 2
     assert refused.stderr.strip().splitlines() == [
-        f"novelcraft: error: {bomb}:1: YAML anchors (&a) are not allowed"
+        f"novelcraft: 오류: {bomb}:1: YAML 앵커(&a)는 쓸 수 없습니다"
     ]
     # ru_maxrss is KiB: the bomb may not cost 50 MB more than importing the real sample bible.
     assert bomb_rss - base_rss < 50_000, (base_rss, bomb_rss)
@@ -82,16 +82,16 @@ def test_deep_nesting_is_one_line_exit_2(cli, tmp_path, text):
     result = cli("--workspace", tmp_path / "ws", "bible", "import", path)
     assert result.code == 2
     assert len(result.err.strip().splitlines()) == 1
-    assert f"nested deeper than {MAX_BIBLE_DEPTH} levels" in result.err
-    assert "RecursionError" not in result.err and "internal error" not in result.err
+    assert f"중첩이 {MAX_BIBLE_DEPTH}단계보다 깊습니다" in result.err
+    assert "RecursionError" not in result.err and "내부 오류" not in result.err
 
 
 @pytest.mark.parametrize(
     ("snippet", "line", "expected"),
     [
-        ("  genre: &g 판타지\n  tone: *g\n", 4, "anchors (&g)"),
-        ("  genre: 판타지\n  tone: *g\n", 5, "aliases (*g)"),
-        ("  <<: *base\n", 4, "aliases (*base)"),
+        ("  genre: &g 판타지\n  tone: *g\n", 4, "앵커(&g)"),
+        ("  genre: 판타지\n  tone: *g\n", 5, "별칭(*g)"),
+        ("  <<: *base\n", 4, "별칭(*base)"),
     ],
 )
 def test_anchors_and_aliases_in_a_real_bible_name_their_line(snippet, line, expected):
@@ -105,7 +105,7 @@ def test_a_hostile_key_is_quoted_on_one_line():
     text = 'format: novelcraft-bible/1\nproject:\n  name: a\n  ? "x\\ny"\n  : 1\n'
     with pytest.raises(BadInput) as caught:
         parse_bible(text, "b.yaml")
-    assert str(caught.value) == "b.yaml:4: project.'x\\ny': unknown key"
+    assert str(caught.value) == "b.yaml:4: project.'x\\ny': 알 수 없는 항목입니다"
 
 
 def test_a_bible_within_the_depth_limit_still_loads(sample_bible_text):

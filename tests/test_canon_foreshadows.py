@@ -148,10 +148,10 @@ def test_the_author_drops_one_and_moves_another_and_both_survive_rederiving(seas
 def test_bad_foreshadow_decisions_are_refused(season):
     ws, slug, _ = season
     found = _by_description(ws.foreshadows(slug))
-    with pytest.raises(BadInput, match="must come after episode 1"):
+    with pytest.raises(BadInput, match="1화보다 뒤여야 합니다"):
         ws.move_foreshadow_due(slug, found[B].id, 1)
     plot_id = ws.store.scalar("SELECT id FROM episode_events WHERE event_type = 'plot' LIMIT 1")
-    with pytest.raises(NotFound, match=f"no foreshadow {plot_id}"):
+    with pytest.raises(NotFound, match=f"복선 {plot_id}이\\(가\\) 없습니다"):
         ws.drop_foreshadow(slug, plot_id)
 
 

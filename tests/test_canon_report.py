@@ -76,9 +76,9 @@ def test_canon_cli_decisions_and_bad_input(six, cli, ws_dir):
     dropped = json.loads(cli("--workspace", ws_dir, "canon", slug, "--drop", truck, "--json").out)
     assert dropped["foreshadows"][0]["status"] == "dropped"
     bad = cli("--workspace", ws_dir, "canon", slug, "--due", truck, 2)
-    assert bad.code == 2 and bad.err.count("\n") == 1 and "must come after episode 4" in bad.err
+    assert bad.code == 2 and bad.err.count("\n") == 1 and "4화보다 뒤여야 합니다" in bad.err
     missing = cli("--workspace", ws_dir, "canon", "no-such-project")
-    assert missing.code == 2 and "unknown project 'no-such-project'" in missing.err
+    assert missing.code == 2 and "작품 'no-such-project'이(가) 없습니다" in missing.err
 
 
 def test_init_writes_the_canon_section_and_a_bad_value_is_one_line(cli, ws_dir):

@@ -92,11 +92,11 @@ def test_bible_brings_voices_and_banned_elements(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"", "empty manuscript"),
-        (b"  \n\r\n\t ", "empty manuscript"),
-        ("가나다".encode("utf-16"), "not UTF-8"),
-        (b"\xea\xb0\x80\xff", "not UTF-8"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+        (b"", "원고가 비어 있습니다"),
+        (b"  \n\r\n\t ", "원고가 비어 있습니다"),
+        ("가나다".encode("utf-16"), "UTF-8이 아니라 UTF-16 텍스트입니다"),
+        (b"\xea\xb0\x80\xff", "UTF-8 텍스트가 아닙니다"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "바이너리"),
     ],
 )
 def test_bad_files_are_one_line_exit_2(capsys, tmp_path, content, expected):
@@ -106,12 +106,12 @@ def test_bad_files_are_one_line_exit_2(capsys, tmp_path, content, expected):
     assert run.code == 2
     assert run.out == ""
     assert len(run.err.splitlines()) == 1
-    assert run.err.startswith("novelcraft: error: ") and str(path) in run.err
+    assert run.err.startswith("novelcraft: 오류: ") and str(path) in run.err
     assert expected in run.err
 
 
 def test_missing_file_and_directory(capsys, tmp_path):
-    for target, expected in ((tmp_path / "nope.txt", "no such file"), (tmp_path, "directory")):
+    for target, expected in ((tmp_path / "nope.txt", "파일이 없습니다"), (tmp_path, "폴더입니다")):
         run = run_check(capsys, str(target))
         assert run.code == 2 and len(run.err.splitlines()) == 1
         assert expected in run.err and str(target) in run.err

@@ -57,7 +57,7 @@ def test_usage_errors_are_one_line_exit_2(cli):
     for args in (["no-such-command"], ["show"], ["projects", "--bogus"], ["--backend", "x"]):
         result = cli(*args)
         assert result.code == 2, args
-        assert result.err.startswith("novelcraft: error:"), args
+        assert result.err.startswith("novelcraft: 오류:"), args
         assert result.err.count("\n") == 1, (args, result.err)
 
 
@@ -67,10 +67,10 @@ def test_broken_settings_file_is_one_line(cli, tmp_path):
     (ws / "novelcraft.toml").write_text("[generation]\ntarget_lenght = 5\n", encoding="utf-8")
     result = cli("--workspace", ws, "projects")
     assert result.code == 2
-    assert "novelcraft.toml:2: generation.target_lenght: unknown key" in result.err
+    assert "novelcraft.toml:2: generation.target_lenght: 알 수 없는 항목입니다" in result.err
     (ws / "novelcraft.toml").write_text("[generation\n", encoding="utf-8")
     result = cli("--workspace", ws, "projects")
-    assert result.code == 2 and "invalid TOML" in result.err
+    assert result.code == 2 and "TOML 형식이 잘못되었습니다" in result.err
 
 
 def test_init_writes_default_settings_that_load_back(cli, tmp_path):
@@ -78,10 +78,10 @@ def test_init_writes_default_settings_that_load_back(cli, tmp_path):
 
     ws = tmp_path / "ws"
     first = cli("--workspace", ws, "init")
-    assert first.code == 0 and "created" in first.out
+    assert first.code == 0 and "만들었습니다" in first.out
     assert load_settings(ws / "novelcraft.toml") == Settings()
     again = cli("--workspace", ws, "init")
-    assert again.code == 0 and "already exists" in again.out
+    assert again.code == 0 and "이미 있습니다" in again.out
 
 
 def test_real_process_never_prints_a_traceback(tmp_path):
@@ -92,7 +92,7 @@ def test_real_process_never_prints_a_traceback(tmp_path):
     assert result.returncode == 2
     assert (
         result.stderr
-        == f"novelcraft: error: {bad}:2: characters[0].name: required field is missing\n"
+        == f"novelcraft: 오류: {bad}:2: characters[0].name: 꼭 있어야 하는 항목이 없습니다\n"
     )
 
 

@@ -55,7 +55,7 @@ def test_a_busy_workspace_without_a_live_server_is_one_clear_error(ws_dir):
         # A dead owner's server.json must not send us to its port.
         paths.server.write_text(json.dumps({"pid": 2**22 + 7, "url": "http://127.0.0.1:9/",
                                             "token": "x" * 40}))  # fmt: skip
-        with pytest.raises(WorkspaceBusy, match="in use by pid") as err:
+        with pytest.raises(WorkspaceBusy, match="다른 프로세스가 쓰고 있습니다 \\(pid") as err:
             novelcraft.connect(ws_dir, wait=0.3)
         assert "\n" not in str(err.value) and "novelcraft projects" in str(err.value)
 

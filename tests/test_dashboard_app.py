@@ -95,7 +95,7 @@ def test_loopback_hosts_need_no_auth(host):
 
 
 def test_a_network_bind_needs_auth():
-    with pytest.raises(BadInput, match="not a loopback"):
+    with pytest.raises(BadInput, match="루프백 주소가 아닙니다"):
         check_bind("0.0.0.0", basic_auth=None, oauth_provider=None)
     check_bind("0.0.0.0", basic_auth="me:secret-password", oauth_provider=None)
     check_bind("192.168.1.5", basic_auth=None, oauth_provider="github")
@@ -104,7 +104,7 @@ def test_a_network_bind_needs_auth():
 def test_serve_refuses_a_network_bind_with_one_line(cli, tmp_path):
     result = cli("--workspace", tmp_path / "ws", "serve", "--host", "0.0.0.0", "--no-browser")
     assert result.code == 2
-    assert result.err.count("\n") == 1 and "not a loopback" in result.err
+    assert result.err.count("\n") == 1 and "루프백 주소가 아닙니다" in result.err
     assert not (tmp_path / "ws").exists()
 
 

@@ -32,7 +32,7 @@ def test_an_empty_range_is_refused_with_its_reason(screen):
     screen.param.update(first=6, last=5)
     assert "error" in screen.estimate and screen.estimate_text().startswith("⚠️")
     screen.start()
-    assert screen.message_kind == "danger" and "after" in screen.message
+    assert screen.message_kind == "danger" and "끝 회차" in screen.message
     assert screen.state.ws.list_jobs() == []
 
 
@@ -44,7 +44,7 @@ def test_an_overlapping_batch_is_refused_with_its_reason(screen):
     assert other.job_id == first_job  # a second tab follows the active batch
     other.param.update(first=3, last=8)
     other.start()
-    assert other.message_kind == "danger" and "overlap" in other.message
+    assert other.message_kind == "danger" and "겹칩니다" in other.message
     assert other.job_id == first_job
     assert [j.id for j in screen.state.ws.list_jobs() if j.parent_id is None] == [first_job]
 

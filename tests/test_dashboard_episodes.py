@@ -51,7 +51,7 @@ def test_new_opens_the_editor_on_the_next_number(screen):
 def test_creating_an_existing_number_is_refused(screen):
     screen.new_number = 5
     screen.create()
-    assert screen.message_kind == "danger" and "already exists" in screen.message
+    assert screen.message_kind == "danger" and "이미 있습니다" in screen.message
 
 
 def test_open_and_two_step_delete(screen):

@@ -25,7 +25,7 @@ def test_lists_jobs_and_cancels_the_selected_one(workspace):
     screen.cancel_selected()
     assert screen.table().iloc[0]["상태"] == "취소됨"
     screen.cancel_selected()  # already finished: one clear line
-    assert screen.message_kind == "danger" and "already" in screen.message
+    assert screen.message_kind == "danger" and "이미" in screen.message
 
 
 def test_poll_shows_progress_and_errors(workspace):

@@ -44,9 +44,12 @@ def test_concept_form_names_each_missing_field_and_starts_nothing(screen):
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b"format: novelcraft-bible/1\nproject:\n  name: [unclosed\n", "broken.yaml:4: invalid"),
-        (b"\x00\x01\x02PNG", "binary data"),
-        (b"x" * (3 * 1024 * 1024), "too large"),
+        (
+            b"format: novelcraft-bible/1\nproject:\n  name: [unclosed\n",
+            "broken.yaml:4: YAML 형식이 잘못되었습니다",
+        ),
+        (b"\x00\x01\x02PNG", "바이너리 데이터"),
+        (b"x" * (3 * 1024 * 1024), "너무 큽니다"),
         (b"format: novelcraft-bible/1\nproject:\n  name: a\n  colour: red\n", "broken.yaml:4"),
     ],
 )

@@ -72,7 +72,7 @@ def test_save_writes_the_toml_and_the_workspace_uses_it(screen):
 def test_a_bad_value_through_the_workspace_is_refused_naming_the_key(workspace):
     with pytest.raises(BadInput, match=r"backend\.concurrency"):
         workspace.update_settings({"backend": {"concurrency": 0}})
-    with pytest.raises(BadInput, match="unknown settings section"):
+    with pytest.raises(BadInput, match="알 수 없는 설정 구역입니다"):
         workspace.update_settings({"nope": {}})
 
 
@@ -136,5 +136,5 @@ def test_the_key_file_stays_out_of_backups(workspace, tmp_path):
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
     assert not any(p.name == workspace.paths.api_key.name for p in backup.rglob("*"))
-    with pytest.raises(BadInput, match="one line"):
+    with pytest.raises(BadInput, match="한 줄"):
         workspace.save_api_key("two words")

@@ -37,7 +37,7 @@ def test_saving_the_same_text_twice_makes_no_version(workspace, project):
 def test_a_stale_save_is_refused_and_changes_nothing(workspace, project):
     workspace.create_episode(project, 1, content="원문")
     workspace.save_episode(project, 1, "첫 탭의 수정", expected_revision=1)
-    with pytest.raises(RevisionConflict, match="saved elsewhere"):
+    with pytest.raises(RevisionConflict, match="다른 곳에서 먼저 저장되었습니다"):
         workspace.save_episode(project, 1, "둘째 탭의 수정", expected_revision=1)
     episode = workspace.get_episode(project, 1)
     assert episode.content == "첫 탭의 수정" and episode.revision == 2
@@ -72,17 +72,17 @@ def test_concurrent_saves_from_two_threads_one_wins(workspace, project):
 
 def test_duplicate_episode_number_is_refused(workspace, project):
     workspace.create_episode(project, 3, content="a")
-    with pytest.raises(BadInput, match="already exists"):
+    with pytest.raises(BadInput, match="이미 있습니다"):
         workspace.create_episode(project, 3, content="b")
     assert workspace.count_episodes(project) == 1
 
 
 def test_unknown_episode_and_project(workspace, project):
-    with pytest.raises(NotFound, match="no episode 9"):
+    with pytest.raises(NotFound, match="9화가 없습니다"):
         workspace.get_episode(project, 9)
-    with pytest.raises(NotFound, match="unknown project 'nope'"):
+    with pytest.raises(NotFound, match="작품 'nope'이\\(가\\) 없습니다"):
         workspace.list_episodes("nope")
-    with pytest.raises(BadInput, match="1 or more"):
+    with pytest.raises(BadInput, match="1 이상이어야 합니다"):
         workspace.get_episode(project, -1)
 
 
@@ -143,8 +143,8 @@ def test_episodes_and_show_commands(cli, project, workspace, ws_dir):
     assert "2화 재회" in human.out and "둘째 화." in human.out
 
     missing = cli("--workspace", ws_dir, "show", project, "7")
-    assert missing.code == 2 and missing.err.count("\n") == 1 and "no episode 7" in missing.err
+    assert missing.code == 2 and missing.err.count("\n") == 1 and "7화가 없습니다" in missing.err
     unknown = cli("--workspace", ws_dir, "episodes", "nope")
-    assert unknown.code == 2 and "unknown project 'nope'" in unknown.err
+    assert unknown.code == 2 and "작품 'nope'이(가) 없습니다" in unknown.err
     not_a_number = cli("--workspace", ws_dir, "show", project, "one")
     assert not_a_number.code == 2 and "Traceback" not in not_a_number.err

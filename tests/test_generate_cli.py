@@ -65,11 +65,14 @@ def test_revise_and_outline_commands(cli, slug):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["generate", "{slug}", "--from", "3", "--to", "1"], "--from 3 is after --to 1"),
-        (["generate", "{slug}", "--from", "0", "--to", "1"], "must be 1 or more"),
-        (["generate", "nope", "--from", "1", "--to", "1"], "unknown project 'nope'"),
-        (["revise", "{slug}", "4", "--instruction", "x"], "no episode 4"),
-        (["outline", "{slug}", "0"], "1 or more"),
+        (
+            ["generate", "{slug}", "--from", "3", "--to", "1"],
+            "시작 회차(--from 3)가 끝 회차(--to 1)보다 큽니다",
+        ),
+        (["generate", "{slug}", "--from", "0", "--to", "1"], "1 이상이어야 합니다"),
+        (["generate", "nope", "--from", "1", "--to", "1"], "작품 'nope'이(가) 없습니다"),
+        (["revise", "{slug}", "4", "--instruction", "x"], "4화가 없습니다"),
+        (["outline", "{slug}", "0"], "1 이상이어야 합니다"),
         (["export", "{slug}", "--format", "epub3", "-o", "x"], "epub3"),
         (["--backend", "gemini", "backends"], "gemini"),
     ],
@@ -85,8 +88,8 @@ def test_missing_codex_binary_is_one_line(cli, slug, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     result = cli("--backend", "codex", "generate", slug, "--from", "1", "--to", "1")
     assert result.code == 2
-    errors = [line for line in result.err.splitlines() if line.startswith("novelcraft: error:")]
-    assert len(errors) == 1 and "codex is not installed" in errors[0]
+    errors = [line for line in result.err.splitlines() if line.startswith("novelcraft: 오류:")]
+    assert len(errors) == 1 and "codex가 설치되어 있지 않거나" in errors[0]
     assert "Traceback" not in result.err
     assert json.loads(cli("episodes", slug, "--json").out) == []
 
@@ -96,19 +99,19 @@ def test_unknown_backend_in_settings(cli, slug):
     text = settings.read_text(encoding="utf-8")
     settings.write_text(text.replace('default = "offline"', 'default = "nope"'), encoding="utf-8")
     result = cli("generate", slug, "--from", "1", "--to", "1")
-    assert result.code == 2 and "unknown backend 'nope'" in result.err
+    assert result.code == 2 and "알 수 없는 백엔드입니다: 'nope'" in result.err
 
 
 def test_broken_archives_are_refused(cli, tmp_path):
     not_zip = tmp_path / "x.zip"
     not_zip.write_bytes(b"plain text")
     result = cli("import-archive", not_zip)
-    assert result.code == 2 and "not a zip archive" in result.err
+    assert result.code == 2 and "ZIP 파일이 아닙니다" in result.err
     other = tmp_path / "y.zip"
     with zipfile.ZipFile(other, "w") as zf:
         zf.writestr("hello.txt", "hi")
     result = cli("import-archive", other)
-    assert result.code == 2 and "not a NovelCraft project archive" in result.err
+    assert result.code == 2 and "NovelCraft 작품 보관 파일이 아닙니다" in result.err
     assert cli("import-archive", tmp_path / "missing.zip").code == 2
 
 
@@ -143,9 +146,9 @@ def test_an_authors_outline_is_used(cli, slug, tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (None, "scenes: List should have at least 3 items"),
-        ("{not json", "invalid JSON"),
-        ("unknown", "unknown character '홍길동'"),
+        (None, "scenes: 항목이 3개 이상이어야 합니다"),
+        ("{not json", "JSON 형식이 잘못되었습니다"),
+        ("unknown", "바이블에 없는 인물입니다: '홍길동'"),
     ],
 )
 def test_an_invalid_outline_is_refused_with_the_field(cli, slug, tmp_path, content, message):
@@ -178,9 +181,9 @@ def test_unreachable_openai_endpoint_fails_after_the_outage_patience(cli, slug):
     text = text.replace("backoff_initial_seconds = 2", "backoff_initial_seconds = 0.2")
     settings.write_text(text, encoding="utf-8")
     result = cli("--backend", "openai", "generate", slug, "--from", "1", "--to", "1")
-    errors = [line for line in result.err.splitlines() if line.startswith("novelcraft: error:")]
+    errors = [line for line in result.err.splitlines() if line.startswith("novelcraft: 오류:")]
     assert result.code == 1 and len(errors) == 1, result.err
-    assert "backend unavailable" in errors[0] and "patience 1.5s" in errors[0]
+    assert "응답하지 않았습니다" in errors[0] and "기다리는 한도 1.5초" in errors[0]
     assert "백엔드 응답 없음" in result.err  # the waits were shown as they happened
     assert "Traceback" not in result.err
     assert json.loads(cli("episodes", slug, "--json").out) == []

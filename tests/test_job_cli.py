@@ -38,7 +38,7 @@ def _nothing_enqueued() -> None:
 def _one_line_exit_2(result, needle: str) -> None:
     assert result.code == 2, (result.out, result.err)
     lines = result.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("novelcraft: error:"), result.err
+    assert len(lines) == 1 and lines[0].startswith("novelcraft: 오류:"), result.err
     assert needle in lines[0], lines[0]
     assert "Traceback" not in result.err
 
@@ -63,8 +63,8 @@ def test_jobs_and_job_show_a_finished_batch(cli, slug):
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--from", "5", "--to", "2"], "--from 5 is after --to 2"),
-        (["--from", "0", "--to", "2"], "must be 1 or more"),
+        (["--from", "5", "--to", "2"], "시작 회차(--from 5)가 끝 회차(--to 2)보다 큽니다"),
+        (["--from", "0", "--to", "2"], "1 이상이어야 합니다"),
         (["--from", "1", "--to", "2", "--workers", "0"], "--workers"),
     ],
 )
@@ -101,11 +101,11 @@ def test_locked_queue_file_is_refused(cli, slug, monkeypatch):
 
 
 def test_cancel_unknown_and_finished_jobs(cli, slug):
-    _one_line_exit_2(cli("cancel", "0123456789"), "no job '0123456789'")
-    _one_line_exit_2(cli("job", "0123456789"), "no job")
+    _one_line_exit_2(cli("cancel", "0123456789"), "작업 '0123456789'이(가) 없습니다")
+    _one_line_exit_2(cli("job", "0123456789"), "작업 '0123456789'이(가) 없습니다")
     assert cli("generate", slug, "--from", "1", "--to", "1").code == 0
     job_id = json.loads(cli("jobs", "--json").out)[0]["id"]
-    _one_line_exit_2(cli("cancel", job_id), "already completed")
+    _one_line_exit_2(cli("cancel", job_id), "이미 완료 상태입니다")
 
 
 def test_cancel_a_queued_detached_job(cli, slug, monkeypatch):

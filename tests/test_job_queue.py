@@ -52,7 +52,7 @@ def test_a_range_inside_an_active_batch_attaches_instead_of_duplicating(workspac
     first = workspace.submit_batch(project, 1, 4)
     assert workspace.submit_batch(project, 2, 3) == first
     assert len(workspace.list_jobs(project)) == 1
-    with pytest.raises(BadInput, match="overlap"):
+    with pytest.raises(BadInput, match="겹칩니다"):
         workspace.submit_batch(project, 3, 6, attach=False)
     # Partly overlapping: a second batch, which must wait for the first.
     second = workspace.submit_batch(project, 3, 6)
@@ -108,7 +108,7 @@ def test_cancel_mid_episode_keeps_what_was_saved(workspace, project):
     second = workspace.get_episode(project, 2)
     assert second.outline is not None  # its outline was saved before the cancel and stays
     assert any("취소" in line.message for line in workspace.job_logs(job_id))
-    with pytest.raises(BadInput, match="already canceled"):
+    with pytest.raises(BadInput, match="이미 취소 상태입니다"):
         workspace.cancel_job(job_id)
 
 

@@ -179,9 +179,10 @@ def test_other_processes_reach_a_running_owner_through_its_api(project_ws):
             assert wait_until(lambda: ws.get_job(job_id).status == "canceled", timeout=60)
             ws.settings.backend.offline_latency = 0.1
             unknown = _cli(ws_dir, "cancel", "ffffffffffff")
-            assert unknown.returncode == 2 and "no job" in unknown.stderr
+            assert unknown.returncode == 2
+            assert "작업 'ffffffffffff'이(가) 없습니다" in unknown.stderr
             again = _cli(ws_dir, "cancel", job_id)
-            assert again.returncode == 2 and "already canceled" in again.stderr
+            assert again.returncode == 2 and "이미 취소 상태입니다" in again.stderr
             assert wait_until(lambda: ws.get_job(second).status == "completed", timeout=120)
 
 

@@ -146,7 +146,7 @@ def test_frames_through_the_running_server_equal_the_local_ones(demo_workspace, 
             pd.testing.assert_frame_equal(ws.frame(kind, slug), local)
             pd.testing.assert_frame_equal(ws.frame(kind), local)  # every project: the one
         assert ws.dashboard_url() == served.url
-        with pytest.raises(BadInput, match="unknown frame kind"):
+        with pytest.raises(BadInput, match="알 수 없는 프레임 종류입니다"):
             ws.frame("secrets", slug)
         with pytest.raises(NotFound):
             ws.frame("metrics", "no-such-project")

@@ -278,7 +278,7 @@ def test_an_outline_naming_an_unknown_character_is_refused(workspace, project):
         },
         ensure_ascii=False,
     )
-    with pytest.raises(BadInput, match="unknown character '홍길동'"):
+    with pytest.raises(BadInput, match="바이블에 없는 인물입니다: '홍길동'"):
         plan_outline(workspace.run(project, _offline_except(outline=bad)), 1)
 
 

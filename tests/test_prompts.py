@@ -54,7 +54,7 @@ def test_every_template_renders_with_its_declared_variables(name):
 def test_a_missing_variable_is_an_error_not_a_blank(name):
     variables = dict(VARIABLES[name])
     variables.pop(sorted(variables)[0])
-    with pytest.raises(BadInput, match="prompt template"):
+    with pytest.raises(BadInput, match="프롬프트 템플릿"):
         prompts.render(name, variables)
 
 
@@ -88,7 +88,7 @@ def test_a_workspace_override_wins(tmp_path):
 
 def test_a_broken_override_names_file_and_line(tmp_path):
     (tmp_path / "summary.jinja2").write_text("첫 줄\n{% if %}\n", encoding="utf-8")
-    with pytest.raises(BadInput, match=r"summary.jinja2:2: template error"):
+    with pytest.raises(BadInput, match=r"summary.jinja2:2: 템플릿 오류"):
         prompts.render("summary", VARIABLES["summary"], override_dir=tmp_path)
 
 

@@ -53,16 +53,16 @@ def test_a_queue_damaged_in_the_middle_is_refused_and_nothing_inserted(project, 
     result = cli("--workspace", root, "generate", slug, "--from", "1", "--to", "3", "--detach")
     assert result.code == 2, result.err
     assert result.err.strip().splitlines() == [result.err.strip()]
-    assert "queue.sqlite3: the job queue file is damaged" in result.err
+    assert "queue.sqlite3: 작업 대기열 파일이 손상되었습니다" in result.err
     assert _job_count(root) == before
 
 
 def test_the_check_runs_on_every_open_of_the_queue(project):
     root, _ = project
     _damage_the_middle(root / "queue.sqlite3")
-    with pytest.raises(BadInput, match="damaged"):
+    with pytest.raises(BadInput, match="손상되었습니다"):
         open_queue(root / "queue.sqlite3")
-    with Workspace.open(root) as ws, pytest.raises(BadInput, match="damaged"):
+    with Workspace.open(root) as ws, pytest.raises(BadInput, match="손상되었습니다"):
         ws.tasks  # noqa: B018 (opening the queue is the check)
 
 
@@ -114,7 +114,7 @@ def test_a_write_the_client_gave_up_on_never_runs(project):
         os.kill(proc.pid, signal.SIGSTOP)
         started = time.monotonic()
         try:
-            with pytest.raises(OperationFailed, match="withdrawn"):
+            with pytest.raises(OperationFailed, match="요청을 거두었습니다"):
                 remote.submit_batch(slug, 1, 2)
         finally:
             os.kill(proc.pid, signal.SIGCONT)

@@ -98,10 +98,10 @@ def test_a_legacy_export_database_backup_restores_without_its_sql(
 @pytest.mark.parametrize(
     ("plant", "expected"),
     [
-        ("db/extra.sql", "not listed in the manifest"),
-        ("db/evil.parquet", "not listed in the manifest"),
-        ("notes.txt", "not listed in the manifest"),
-        ("prompts/episode.jinja2", "not listed in the manifest"),
+        ("db/extra.sql", "매니페스트에 없어"),
+        ("db/evil.parquet", "매니페스트에 없어"),
+        ("notes.txt", "매니페스트에 없어"),
+        ("prompts/episode.jinja2", "매니페스트에 없어"),
     ],
 )
 def test_unlisted_files_are_refused(backup_dir, tmp_path, cli, plant, expected):
@@ -118,7 +118,7 @@ def test_listed_files_a_backup_never_holds_are_refused(backup_dir, tmp_path, cli
     manifest["files"][rel] = "0" * 64
     (backup_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     result = _restore(cli, tmp_path, backup_dir)
-    assert result.code == 2 and "which no backup holds" in result.err
+    assert result.code == 2 and "백업에 있을 수 없는 파일입니다" in result.err
 
 
 def test_a_symlink_in_a_backup_is_refused(backup_dir, tmp_path, cli):
@@ -126,7 +126,7 @@ def test_a_symlink_in_a_backup_is_refused(backup_dir, tmp_path, cli):
     secret.write_text("비밀", encoding="utf-8")
     os.symlink(secret, backup_dir / "prompts-link")
     result = _restore(cli, tmp_path, backup_dir)
-    assert result.code == 2 and "symbolic link" in result.err
+    assert result.code == 2 and "심볼릭 링크" in result.err
 
 
 def test_a_parquet_with_a_foreign_column_is_refused(backup_dir, tmp_path, cli):
@@ -142,7 +142,7 @@ def test_a_parquet_with_a_foreign_column_is_refused(backup_dir, tmp_path, cli):
     _relist(backup_dir)
     result = _restore(cli, tmp_path, backup_dir)
     assert result.code == 2, result.err
-    assert "db/episodes.parquet" in result.err and "is not a column of episodes" in result.err
+    assert "db/episodes.parquet" in result.err and "episodes 테이블의 열이 아닙니다" in result.err
     assert len(result.err.strip().splitlines()) == 1
     assert not (tmp_path / "target").exists()
 
@@ -161,7 +161,7 @@ def test_a_parquet_of_the_wrong_types_or_not_parquet_is_one_line(backup_dir, tmp
     target.write_bytes(b"PAR1 this is not parquet")
     _relist(backup_dir)
     result = _restore(cli, tmp_path, backup_dir, "target2")
-    assert result.code == 2 and "not a readable Parquet file" in result.err, result.err
+    assert result.code == 2 and "읽을 수 있는 Parquet 파일이 아닙니다" in result.err, result.err
 
 
 def test_an_absurd_id_is_refused_before_looping(backup_dir, tmp_path, cli):
@@ -175,13 +175,13 @@ def test_an_absurd_id_is_refused_before_looping(backup_dir, tmp_path, cli):
     os.replace(tmp_path / "new.parquet", target)
     _relist(backup_dir)
     result = _restore(cli, tmp_path, backup_dir)
-    assert result.code == 2 and "beyond any real workspace" in result.err, result.err
+    assert result.code == 2 and "실제 작업 공간에서 나올 수 없는" in result.err, result.err
 
 
 def test_unknown_migrations_are_refused(backup_dir, tmp_path, cli):
     _relist(backup_dir, migrations=["m001_core", "m999_from_the_future"])
     result = _restore(cli, tmp_path, backup_dir)
-    assert result.code == 2 and "upgrade novelcraft" in result.err
+    assert result.code == 2 and "novelcraft를 업그레이드하세요" in result.err
 
 
 def test_a_backup_folder_with_a_quote_in_its_name(ws_dir, tmp_path, cli, sample_bible_path):
@@ -206,7 +206,9 @@ def test_restore_of_a_folder_of_backups_takes_the_newest(ws_dir, tmp_path, cli, 
     assert older != newer
     result = _restore(cli, tmp_path, dest)
     assert result.code == 0, result.err
-    assert f"restoring the newest of 2 backups in {dest}: {os.path.basename(newer)}" in result.out
+    assert (
+        f"{dest}의 백업 2개 중 가장 최근 것을 복원합니다: {os.path.basename(newer)}" in result.out
+    )
     with Workspace.open(tmp_path / "target") as ws:
         assert {p.slug for p in ws.list_projects()} == {"first", "second"}
 
@@ -253,4 +255,4 @@ def test_a_backup_carries_only_files_a_restore_accepts(ws_dir, tmp_path, cli, sa
 def test_a_deeply_nested_manifest_is_one_line(backup_dir, tmp_path, cli):
     (backup_dir / "manifest.json").write_text("[" * 100_000, encoding="utf-8")
     result = _restore(cli, tmp_path, backup_dir)
-    assert result.code == 2 and "unreadable manifest" in result.err
+    assert result.code == 2 and "매니페스트를 읽을 수 없습니다" in result.err

@@ -137,14 +137,14 @@ def test_auth_add_reads_the_password_from_stdin_never_argv(tmp_path):
          "--password-stdin"],
         input="short\n", capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    assert short.returncode == 2 and "at least 8" in short.stderr
+    assert short.returncode == 2 and "8자 이상" in short.stderr
     assert not path.exists()
     bad_name = subprocess.run(
         [sys.executable, "-m", "novelcraft", "auth", "add", "eve:x", "--file", str(path),
          "--password-stdin"],
         input="long enough pass\n", capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    assert bad_name.returncode == 2 and "invalid user name" in bad_name.stderr
+    assert bad_name.returncode == 2 and "쓸 수 없습니다" in bad_name.stderr
 
 
 def test_users_verify_rejects_unknown_users_and_tampered_hashes():

@@ -93,7 +93,7 @@ def test_every_cli_command_works_while_serve_owns_the_workspace(project_ws, tmp_
         assert shown["content"] and shown["summary"] and shown["events"]
         missing = cli("show", slug, "99")
         assert missing.returncode == 2 and missing.stderr.count("\n") == 1
-        assert "no episode 99" in missing.stderr
+        assert "99화가 없습니다" in missing.stderr
         outline = json.loads(_ok(cli("outline", slug, "3", "--json")))
         assert len(outline["scenes"]) >= 3
         (tmp_path / "outline.json").write_text(json.dumps(outline), encoding="utf-8")
@@ -105,7 +105,7 @@ def test_every_cli_command_works_while_serve_owns_the_workspace(project_ws, tmp_
         one = json.loads(_ok(cli("job", batch["id"][:8], "--json")))
         assert one["status"] == "completed" and len(one["children"]) == 2
         done = cli("cancel", batch["id"])
-        assert done.returncode == 2 and "already completed" in done.stderr
+        assert done.returncode == 2 and "이미 완료 상태입니다" in done.stderr
         metrics = json.loads(_ok(cli("metrics", slug, "--json")))
         assert [m["episode_number"] for m in metrics] == [1, 2]
         _ok(cli("metrics", slug, "--csv", tmp_path / "m.csv"))
@@ -132,15 +132,15 @@ def test_every_cli_command_works_while_serve_owns_the_workspace(project_ws, tmp_
         while json.loads(_ok(cli("job", detached, "--json")))["status"] != "completed":
             assert time.monotonic() < deadline
             time.sleep(0.5)
-        _ok(cli("init"), "already exists")
+        _ok(cli("init"), "이미 있습니다")
         _ok(cli("backends"), "offline")
         (tmp_path / "ep.txt").write_text(shown["content"], encoding="utf-8")
         assert cli("check", tmp_path / "ep.txt", "--json").returncode in (0, 1)
         bad = cli("generate", slug, "--from", "5", "--to", "2")
-        assert bad.returncode == 2 and "after" in bad.stderr
+        assert bad.returncode == 2 and "끝 회차" in bad.stderr
         second = cli("serve", "--port", "0", "--no-browser")
         assert second.returncode == 2 and second.stderr.count("\n") == 1
-        assert "in use by pid" in second.stderr
+        assert "다른 프로세스가 쓰고 있습니다 (pid" in second.stderr
     # After serve stopped, the same command opens the workspace itself and agrees.
     assert [e["episode_number"] for e in json.loads(_ok(cli("episodes", slug, "--json")))] == [
         1, 2, 3,

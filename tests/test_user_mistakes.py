@@ -17,7 +17,7 @@ def project(cli, tmp_path, sample_bible_path):
 def _one_line_exit_2(result, *needles: str) -> None:
     assert result.code == 2, result.err
     lines = result.err.strip().splitlines()
-    assert len(lines) == 1 and "internal error" not in lines[0], result.err
+    assert len(lines) == 1 and "내부 오류" not in lines[0], result.err
     for needle in needles:
         assert needle in lines[0], (needle, lines[0])
 
@@ -50,7 +50,9 @@ def test_a_malformed_archive(cli, tmp_path):
     path.write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty zip: no manifest, no bible
     _one_line_exit_2(cli("--workspace", tmp_path / "ws", "import-archive", path), str(path))
     path.write_text("not a zip at all", encoding="utf-8")
-    _one_line_exit_2(cli("--workspace", tmp_path / "ws", "import-archive", path), "not a zip")
+    _one_line_exit_2(
+        cli("--workspace", tmp_path / "ws", "import-archive", path), "ZIP 파일이 아닙니다"
+    )
 
 
 def test_a_too_deep_yaml(cli, tmp_path):
@@ -67,7 +69,7 @@ def test_deeply_nested_or_huge_json_files_are_one_line(cli, project, tmp_path):
     huge = tmp_path / "huge.json"
     huge.write_bytes(b" " * (2 * 1024 * 1024))
     _one_line_exit_2(
-        cli("--workspace", ws, "outline", slug, "1", "--set", huge), "too large for an outline"
+        cli("--workspace", ws, "outline", slug, "1", "--set", huge), "개요로 보기에는 너무 큽니다"
     )
     users = tmp_path / "users.json"
     users.write_text("[" * 100_000, encoding="utf-8")

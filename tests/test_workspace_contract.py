@@ -72,7 +72,7 @@ class TestWorkspaceContract:
             ws.get_project("no-such")
         with pytest.raises(NotFound):
             ws.get_bible("no-such")
-        with pytest.raises(BadInput, match="already exists"):
+        with pytest.raises(BadInput, match="이미 있습니다"):
             ws.create_project(bible, slug=slug)
         copy = ws.create_project(bible, slug="copy")
         assert {p.slug for p in ws.list_projects()} == {slug, copy}
@@ -85,7 +85,7 @@ class TestWorkspaceContract:
         assert len(cast) == 5
         newcomer = Character(name="한서윤", role="minor", personality="조용함")
         assert ws.save_character(slug, newcomer) == newcomer
-        with pytest.raises(BadInput, match="already exists"):
+        with pytest.raises(BadInput, match="이미 있습니다"):
             ws.save_character(slug, newcomer)
         renamed = newcomer.model_copy(update={"personality": "수다스러움"})
         ws.save_character(slug, renamed, name="한서윤")
@@ -102,7 +102,7 @@ class TestWorkspaceContract:
         text = "### \n\n" + "그는 문을 열었다. " * 50
         saved = ws.save_author_edit(slug, 1, text, expected_revision=created.revision)
         assert saved.revision == created.revision + 1 and saved.content == text
-        with pytest.raises(RevisionConflict, match="saved elsewhere"):
+        with pytest.raises(RevisionConflict, match="다른 곳에서 먼저 저장되었습니다"):
             ws.save_author_edit(slug, 1, "다른 글", expected_revision=created.revision)
         assert ws.get_episode(slug, 1).content == text  # the stale save changed nothing
         assert [v.kind for v in ws.episode_versions(slug, 1)] == ["user"]
@@ -127,7 +127,7 @@ class TestWorkspaceContract:
         names = [c.name for c in ws.list_characters(slug)][:2]
         episode = ws.save_outline(slug, 3, outline_for(names))
         assert episode.outline == outline_for(names)
-        with pytest.raises(BadInput, match="unknown character"):
+        with pytest.raises(BadInput, match="바이블에 없는 인물입니다"):
             ws.save_outline(slug, 3, outline_for(["아무개"]))
         assert ws.get_episode(slug, 3).outline == outline_for(names)
 
@@ -150,11 +150,11 @@ class TestWorkspaceContract:
         summary = ws.guard_summary(slug)
         assert isinstance(summary, GuardSummary) and summary.episodes == 1
         assert ws.guard_summary(slug, 5, 9).episodes == 0
-        with pytest.raises(BadInput, match="already completed"):
+        with pytest.raises(BadInput, match="이미 완료 상태입니다"):
             ws.cancel_job(job_id)
         with pytest.raises(NotFound):
             ws.get_job("ffffffffffff")
-        with pytest.raises(BadInput, match="after"):
+        with pytest.raises(BadInput, match="끝 회차"):
             ws.submit_batch(slug, 5, 2)
         with pytest.raises(NotFound):
             ws.submit_batch("no-such", 1, 2)
@@ -167,7 +167,7 @@ class TestWorkspaceContract:
         calls = ws.frame("calls", slug)
         assert set(calls["episode"]) == {1} and set(calls["job_id"]) == {child.id}
         assert len(ws.frame("voice", slug)) == len(ws.get_bible(slug).characters)
-        with pytest.raises(BadInput, match="unknown frame kind"):
+        with pytest.raises(BadInput, match="알 수 없는 프레임 종류입니다"):
             ws.frame("nope", slug)
         with pytest.raises(NotFound):
             ws.frame("metrics", "no-such")
@@ -188,9 +188,9 @@ class TestWorkspaceContract:
         assert (moved.due_episode, moved.due_source) == (9, "author")
         assert ws.drop_foreshadow(slug, long[1].id).status == "dropped"
         assert ws.drop_foreshadow(slug, long[1].id, False).status == "open"
-        with pytest.raises(BadInput, match="must come after episode 1"):
+        with pytest.raises(BadInput, match="1화보다 뒤여야 합니다"):
             ws.move_foreshadow_due(slug, long[0].id, 1)
-        with pytest.raises(NotFound, match="no foreshadow 999999"):
+        with pytest.raises(NotFound, match="복선 999999이\\(가\\) 없습니다"):
             ws.drop_foreshadow(slug, 999999)
         with pytest.raises(NotFound):
             ws.canon_report("no-such")
@@ -199,7 +199,7 @@ class TestWorkspaceContract:
         assert ws.stale_reasons(slug) == [] and ws.stale_reasons(slug, source_episode=1) == []
         (voice,) = ws.voice_distinctiveness(slug, season=1)
         assert voice.season == 1 and voice.lines > 0 and voice.accuracy > voice.chance
-        with pytest.raises(BadInput, match="no season 9"):
+        with pytest.raises(BadInput, match="시즌 9이\\(가\\) 없습니다"):
             ws.voice_distinctiveness(slug, season=9)
 
     def test_other_job_kinds(self, client):
@@ -220,7 +220,7 @@ class TestWorkspaceContract:
         assert boot.status == "completed" and boot.output["slug"] in {
             p.slug for p in ws.list_projects()
         }
-        with pytest.raises(BadInput, match="concept needs"):
+        with pytest.raises(BadInput, match="기획에 다음 항목이 있어야 합니다"):
             ws.submit_bootstrap({"name": "x"})
 
     def test_cancel_of_a_queued_job(self, client):
@@ -318,7 +318,7 @@ def test_analysis_frames_arrive_as_the_same_dataframe(ws_dir, sample_bible_path)
             got = remote.frame("metrics", slug)
             assert list(got.columns) == list(expected.columns) and len(got) == len(expected)
             for ws in (local, remote):
-                with pytest.raises(BadInput, match="unknown frame kind"):
+                with pytest.raises(BadInput, match="알 수 없는 프레임 종류입니다"):
                     ws.frame("no-such-kind", slug)
             with pytest.raises(NotFound):
                 remote.frame("metrics", "no-such-project")

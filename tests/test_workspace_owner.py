@@ -44,7 +44,7 @@ def test_second_process_gets_one_line_naming_the_owner(owner_process, ws_dir):
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert f"in use by pid {owner_process.pid}" in lines[0]
+    assert f"다른 프로세스가 쓰고 있습니다 (pid {owner_process.pid}" in lines[0]
     assert "novelcraft serve" in lines[0]
     assert str(ws_dir) in lines[0]
 
@@ -76,5 +76,5 @@ def test_closing_hands_the_workspace_back(ws_dir):
 def test_missing_workspace_is_bad_input(cli, tmp_path):
     result = cli("--workspace", tmp_path / "nowhere", "projects")
     assert result.code == 2
-    assert "no workspace at" in result.err and "novelcraft init" in result.err
+    assert "작업 공간이 없습니다" in result.err and "novelcraft init" in result.err
     assert not (tmp_path / "nowhere").exists()

@@ -139,7 +139,9 @@ def _guard_summary(r: Request):
 def _frame(r: Request) -> Download:
     kind = r.path["kind"]
     if kind not in FRAME_KINDS:
-        raise NotFound(f"no frame kind {kind!r} (known: {', '.join(FRAME_KINDS)})")
+        raise NotFound(
+            f"알 수 없는 프레임 종류입니다: {kind!r} (가능한 값: {', '.join(FRAME_KINDS)})"
+        )
     fmt = r.query.choice("format", ("parquet", "csv"), "parquet")
     slug = r.path.get("slug")
     if slug is not None:
@@ -167,7 +169,7 @@ def _estimate(r: Request) -> dict:
     first = r.query.integer("from", None, low=1)
     last = r.query.integer("to", None, low=1)
     if first is None or last is None:
-        raise BadInput("from, to: both are required")
+        raise BadInput("from, to: 둘 다 있어야 합니다")
     return r.ws.estimate_batch(
         r.slug, first, last, with_editor=r.query.flag("with_editor", True),
         use_retry=r.query.flag("use_retry", True),
@@ -265,10 +267,10 @@ def _backup(r: Request) -> bodies.PathResult:
 def _foreshadow_decision(r: Request) -> Foreshadow:
     raw = r.path["foreshadow_id"]
     if not raw.isdigit():
-        raise BadInput(f"foreshadow_id: must be a number (got {raw!r})")
+        raise BadInput(f"foreshadow_id: 숫자여야 합니다 (입력값 {raw!r})")
     body: bodies.ForeshadowDecision = r.body
     if body.dropped is None and body.due_episode is None:
-        raise BadInput("body: give dropped or due_episode")
+        raise BadInput("body: dropped 또는 due_episode 중 하나를 주세요")
     found = None
     if body.due_episode is not None:
         found = r.ws.move_foreshadow_due(r.slug, int(raw), body.due_episode)

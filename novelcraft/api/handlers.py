@@ -25,6 +25,8 @@ from novelcraft.api import DEADLINE_HEADER, WRITE_METHODS
 from novelcraft.api.endpoints import ENDPOINTS
 from novelcraft.api.routing import Download, Endpoint, Query, Request
 from novelcraft.errors import BadInput, NotFound, NovelcraftError, RevisionConflict
+from novelcraft.field_problems import problem_text
+from novelcraft.parse_problems import json_error_text
 
 log = logging.getLogger("novelcraft.api")
 
@@ -69,7 +71,7 @@ def status_of(exc: BaseException) -> int:
 def _validation_detail(exc: ValidationError) -> str:
     err = exc.errors()[0]
     where = ".".join(str(p) for p in err["loc"]) or "(body)"
-    return f"{where}: {err['msg']}"
+    return f"{where}: {problem_text(err)}"
 
 
 class ApiHandler(RequestHandler):
@@ -108,19 +110,17 @@ class ApiHandler(RequestHandler):
         if header.startswith("Bearer "):
             if hmac.compare_digest(header[7:].strip().encode(), self.api.token.encode()):
                 return
-            raise ApiError(401, "invalid token")
+            raise ApiError(401, "토큰이 올바르지 않습니다")
         if self.application.settings.get("cookie_secret") and self.get_signed_cookie("user"):
             if self.request.method in WRITE_METHODS:
                 try:
                     RequestHandler.check_xsrf_cookie(self)
                 except HTTPError:
-                    raise ApiError(
-                        401, "missing or wrong XSRF token for a cookie session"
-                    ) from None
+                    raise ApiError(401, "쿠키 세션의 XSRF 토큰이 없거나 틀렸습니다") from None
             else:
                 _ = self.xsrf_token  # sets the `_xsrf` cookie the next write must echo
             return
-        raise ApiError(401, "authentication required: Authorization: Bearer <token>")
+        raise ApiError(401, "인증이 필요합니다: Authorization: Bearer <token>")
 
     # --- dispatch ---------------------------------------------------------------------------
 
@@ -129,7 +129,7 @@ class ApiHandler(RequestHandler):
         try:
             self._authenticate()
             if endpoint is None:
-                raise ApiError(405, f"{self.request.method} is not allowed here")
+                raise ApiError(405, f"이 경로에서는 {self.request.method} 요청을 쓸 수 없습니다")
             body = self._body(endpoint)
             query = Query({k: self.get_query_argument(k) for k in self.request.query_arguments})
             request = Request(ws=self.api.ws, path=path, query=query, body=body)
@@ -163,7 +163,7 @@ class ApiHandler(RequestHandler):
         try:
             return float(raw) if raw else None
         except ValueError:
-            raise ApiError(400, f"{DEADLINE_HEADER}: not a time: {raw[:40]!r}") from None
+            raise ApiError(400, f"{DEADLINE_HEADER}: 시각이 아닙니다: {raw[:40]!r}") from None
 
     def _call_before(self, deadline: float | None, endpoint: Endpoint, request: Request) -> Any:
         # Checked on the worker thread, right before the work: a write that waited behind a
@@ -172,7 +172,7 @@ class ApiHandler(RequestHandler):
             log.warning(
                 "dropped %s %s: its client gave up waiting", self.request.method, self.request.path
             )
-            raise ApiError(408, "the client gave up waiting before this request could run")
+            raise ApiError(408, "요청이 실행되기 전에 클라이언트가 기다리기를 그만두었습니다")
         return endpoint.call(request)
 
     def _body(self, endpoint: Endpoint) -> Any:
@@ -181,17 +181,17 @@ class ApiHandler(RequestHandler):
         if (declared and declared.isdigit() and int(declared) > endpoint.max_body) or (
             size > endpoint.max_body
         ):
-            raise ApiError(413, f"body larger than {endpoint.max_body} bytes")
+            raise ApiError(413, f"본문이 {endpoint.max_body}바이트보다 큽니다")
         if endpoint.body_kind in ("bytes", "yaml"):
             if endpoint.method != "GET" and not size:
-                raise ApiError(400, "empty body")
+                raise ApiError(400, "본문이 비어 있습니다")
             return self.request.body
         if endpoint.body is None:
             return None
         try:
             data = json.loads(self.request.body or b"")
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ApiError(400, f"malformed JSON: {exc}") from None
+            raise ApiError(400, f"JSON 형식이 잘못되었습니다: {json_error_text(exc)}") from None
         try:
             return endpoint.body.model_validate(data)
         except ValidationError as exc:

@@ -39,7 +39,9 @@ class Query:
     def choice(self, name: str, options: tuple[str, ...], default: str) -> str:
         value = self.values.get(name, default)
         if value not in options:
-            raise BadInput(f"{name}: must be one of {', '.join(options)} (got {value!r})")
+            raise BadInput(
+                f"{name}: 다음 중 하나여야 합니다: {', '.join(options)} (입력값 {value!r})"
+            )
         return value
 
     def integer(
@@ -51,9 +53,9 @@ class Query:
         try:
             value = int(raw)
         except ValueError:
-            raise BadInput(f"{name}: must be an integer (got {raw!r})") from None
+            raise BadInput(f"{name}: 정수여야 합니다 (입력값 {raw!r})") from None
         if not low <= value <= high:
-            raise BadInput(f"{name}: must be between {low} and {high} (got {value})")
+            raise BadInput(f"{name}: {low}에서 {high} 사이여야 합니다 (입력값 {value})")
         return value
 
     def flag(self, name: str, default: bool) -> bool:
@@ -64,7 +66,7 @@ class Query:
             return True
         if raw.lower() in ("0", "false", "no"):
             return False
-        raise BadInput(f"{name}: must be true or false (got {raw!r})")
+        raise BadInput(f"{name}: true 또는 false여야 합니다 (입력값 {raw!r})")
 
 
 @dataclass
@@ -82,7 +84,7 @@ class Request:
     def number(self) -> int:
         raw = self.path["n"]
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_EPISODE:
-            raise BadInput(f"n: episode number must be 1..{MAX_EPISODE} (got {raw!r})")
+            raise BadInput(f"n: 회차 번호는 1에서 {MAX_EPISODE} 사이여야 합니다 (입력값 {raw!r})")
         return int(raw)
 
 

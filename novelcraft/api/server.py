@@ -48,9 +48,9 @@ class LoopbackApi:
         self._thread = threading.Thread(target=self._run, name="novelcraft-api", daemon=True)
         self._thread.start()
         if not self._ready.wait(START_TIMEOUT):
-            raise OperationFailed(f"the API server did not start within {START_TIMEOUT:.0f}s")
+            raise OperationFailed(f"API 서버가 {START_TIMEOUT:.0f}초 안에 시작되지 않았습니다")
         if self._failure is not None:
-            raise OperationFailed(f"cannot serve the API on {HOST}: {self._failure}")
+            raise OperationFailed(f"{HOST}에서 API를 열 수 없습니다: {self._failure}")
         write_record(self.ws.paths, self.url, self.context.token, self.kind)
         return self
 

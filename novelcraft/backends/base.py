@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from novelcraft.errors import BadInput
+from novelcraft.field_problems import problem_text
 from novelcraft.redact import redact
 from novelcraft.settings import BackendSettings
 
@@ -145,7 +146,7 @@ class Backend(ABC):
             except ValidationError as exc:
                 err = exc.errors()[0]
                 raise BackendMisconfigured(
-                    f"{self.backend_id}: option {'.'.join(map(str, err['loc']))}: {err['msg']}"
+                    f"{self.backend_id}: 옵션 {'.'.join(map(str, err['loc']))}: {problem_text(err)}"
                 ) from None
         with self._slots:
             start = time.monotonic()
@@ -154,7 +155,7 @@ class Backend(ABC):
         if isinstance(result, str):
             result = Completion(text=result)
         if not result.text.strip():
-            raise EmptyAnswer(f"{self.backend_id}: empty answer")
+            raise EmptyAnswer(f"{self.backend_id}: 빈 답이 왔습니다")
         return result.model_copy(
             update={"duration": duration, "backend": self.backend_id, "model": self.model}
         )
@@ -188,7 +189,7 @@ def get_backend(
         cls = REGISTRY[name]
     except KeyError:
         known = ", ".join(sorted(REGISTRY))
-        raise BadInput(f"unknown backend {name!r} (known: {known})") from None
+        raise BadInput(f"알 수 없는 백엔드입니다: {name!r} (가능한 값: {known})") from None
     if cls.needs_key:
         return cls(settings, model=model, key_file=key_file)
     return cls(settings, model=model)

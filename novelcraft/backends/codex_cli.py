@@ -38,6 +38,7 @@ from novelcraft.backends.base import (
     RateLimited,
     register,
 )
+from novelcraft.parse_problems import os_error_text
 from novelcraft.redact import safe_line
 from novelcraft.settings import BackendSettings
 
@@ -71,8 +72,8 @@ def find_codex(binary: str = "codex") -> str:
     path = shutil.which(binary)
     if path is None:
         raise BackendMisconfigured(
-            f"codex is not installed ({INSTALL_HINT}) or {binary!r} is not on PATH; "
-            "set backend.codex_binary or use the offline backend"
+            f"codex가 설치되어 있지 않거나({INSTALL_HINT}) {binary!r}이(가) PATH에 없습니다. "
+            "backend.codex_binary를 설정하거나 offline 백엔드를 쓰세요"
         )
     return path
 
@@ -157,7 +158,7 @@ def parse_events(stdout: str) -> CodexEvents:
         elif kind == "turn.failed":
             error = event.get("error")
             message = error.get("message") if isinstance(error, dict) else None
-            events.failures.append(str(message or "turn failed"))
+            events.failures.append(str(message or "턴이 실패했습니다"))
         elif kind == "error":
             events.failures.append(str(event.get("message") or "error"))
     return events
@@ -185,12 +186,14 @@ def classify_failure(messages: list[str], *, prefix: str = "codex") -> BackendEr
         if _RATE_LIMIT.search(message):
             wait = seconds_to_wait(message)
             return RateLimited(
-                f"{prefix}: rate limited: {_one_line(message)}",
+                f"{prefix}: 요청 한도를 넘었습니다: {_one_line(message)}",
                 retry_after=wait if wait is not None else DEFAULT_RATE_LIMIT_WAIT,
             )
     for message in messages:
         if _NETWORK.search(message):
-            return BackendUnavailable(f"{prefix}: cannot reach the service: {_one_line(message)}")
+            return BackendUnavailable(
+                f"{prefix}: 서비스에 연결할 수 없습니다: {_one_line(message)}"
+            )
     return ProcessFailed(f"{prefix}: {_one_line(last)}")
 
 
@@ -266,7 +269,7 @@ class _Run:
 @register
 class CodexBackend(Backend):
     backend_id = "codex"
-    label = "Codex CLI (codex exec)"
+    label = "Codex 명령줄 도구 (`codex exec`)"
     supports_schema = True
     Options = CodexOptions
 
@@ -334,7 +337,9 @@ class CodexBackend(Backend):
             )
         except OSError as exc:
             os.close(write_end)
-            raise BackendMisconfigured(f"codex: cannot start {argv[0]}: {exc.strerror}") from None
+            raise BackendMisconfigured(
+                f"codex: {argv[0]}을(를) 실행할 수 없습니다: {os_error_text(exc)}"
+            ) from None
         finally:
             os.close(read_end)
         feeder = threading.Thread(
@@ -376,7 +381,7 @@ class CodexBackend(Backend):
         stdout = out.decode("utf-8", "replace")
         stderr = err.decode("utf-8", "replace")
         if stopped == "cancelled":
-            raise BackendCancelled("codex: stopped on request")
+            raise BackendCancelled("codex: 요청에 따라 멈췄습니다")
         if stopped == "timeout":
             raise self._timeout_error(timeout, stdout, stderr)
         return proc.returncode, stdout, stderr
@@ -401,10 +406,10 @@ class CodexBackend(Backend):
         network = [message for message in seen if _NETWORK.search(message)]
         if network:
             return BackendUnavailable(
-                f"codex: cannot reach the service, stopped after {timeout:g} s: "
+                f"codex: 서비스에 연결할 수 없어 {timeout:g}초 뒤 멈췄습니다: "
                 f"{_one_line(network[-1])}"
             )
-        return BackendTimeout(f"codex: no answer within {timeout:g} s (process group killed)")
+        return BackendTimeout(f"codex: {timeout:g}초 안에 답이 없어 프로세스 그룹을 끝냈습니다")
 
     @staticmethod
     def _answer(returncode: int, stdout: str, stderr: str) -> Completion:
@@ -415,12 +420,15 @@ class CodexBackend(Backend):
             raise classify_failure(events.failures)
         if returncode == USAGE_EXIT_CODE:
             raise BackendMisconfigured(
-                f"codex rejected the command line (exit 2; update codex: {INSTALL_HINT}): "
-                f"{_error_line(stderr) or 'no message'}"
+                "codex가 명령줄을 거부했습니다 "
+                f"(종료 코드 2, codex를 업데이트하세요: {INSTALL_HINT}): "
+                f"{_error_line(stderr) or '메시지 없음'}"
             )
         if returncode != 0:
             detail = _last_line(stderr)
             if detail and (_RATE_LIMIT.search(detail) or _NETWORK.search(detail)):
                 raise classify_failure([detail])
-            raise ProcessFailed(f"codex exited with {returncode}: {detail or 'no message'}")
-        raise ProcessFailed("codex exited without finishing the turn (no turn.completed event)")
+            raise ProcessFailed(
+                f"codex가 종료 코드 {returncode}로 끝났습니다: {detail or '메시지 없음'}"
+            )
+        raise ProcessFailed("codex가 턴을 마치지 않고 끝났습니다 (turn.completed 이벤트 없음)")

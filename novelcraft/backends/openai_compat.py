@@ -68,7 +68,7 @@ def response_format(schema: dict[str, Any]) -> dict[str, Any]:
 @register
 class OpenAIBackend(Backend):
     backend_id = "openai"
-    label = "OpenAI-compatible chat completions"
+    label = "OpenAI 호환 API (`/v1/chat/completions`)"
     supports_schema = True
     needs_key = True
     key_env_var = "OPENAI_API_KEY"
@@ -81,14 +81,14 @@ class OpenAIBackend(Backend):
     def preflight(self) -> None:
         if not self.model:
             raise BackendMisconfigured(
-                "openai: no model set (backend.model in novelcraft.toml or --model)"
+                "openai: 모델이 정해지지 않았습니다 (novelcraft.toml의 backend.model 또는 --model)"
             )
 
     def api_key(self) -> str:
         if self.settings.openai_key_source == "file":
             if self.key_file is None or not self.key_file.is_file():
                 raise BackendMisconfigured(
-                    "openai: the key is to come from the workspace key file, but none was saved"
+                    "openai: 키를 작업 공간 키 파일에서 읽도록 했지만 저장된 키가 없습니다"
                 )
             return self.key_file.read_text(encoding="utf-8").strip()
         return os.environ.get(self.key_env_var or "", "")
@@ -102,7 +102,7 @@ class OpenAIBackend(Backend):
     ) -> Completion:
         if not self.model:
             raise BackendMisconfigured(
-                "openai: no model set (backend.model in novelcraft.toml or --model)"
+                "openai: 모델이 정해지지 않았습니다 (novelcraft.toml의 backend.model 또는 --model)"
             )
         key = self.api_key()
         try:
@@ -130,14 +130,16 @@ class OpenAIBackend(Backend):
             with httpx.Client(timeout=timeout) as client:
                 response = client.post(self.url, json=body, headers=headers)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            raise BackendUnavailable(f"openai: cannot reach {self.base_url}: {exc}") from None
+            raise BackendUnavailable(
+                f"openai: {self.base_url}에 연결할 수 없습니다: {_connect_reason(exc)}"
+            ) from None
         except httpx.TimeoutException:
             raise BackendTimeout(
-                f"openai: no answer from {self.base_url} within {options.timeout:g} s"
+                f"openai: {self.base_url}에서 {options.timeout:g}초 안에 답이 없습니다"
             ) from None
         except httpx.TransportError as exc:
             raise ProcessFailed(
-                f"openai: connection to {self.base_url} failed: {type(exc).__name__}: {exc}"
+                f"openai: {self.base_url} 연결에 실패했습니다: {type(exc).__name__}: {exc}"
             ) from None
         return self._answer(response, key)
 
@@ -148,37 +150,39 @@ class OpenAIBackend(Backend):
             if wait is None and response.headers.get("retry-after-ms"):
                 wait = (parse_retry_after(response.headers.get("retry-after-ms")) or 0) / 1000
             raise RateLimited(
-                f"openai: rate limited (429): {_detail(response, key)}",
+                f"openai: 요청 한도를 넘었습니다 (HTTP 429): {_detail(response, key)}",
                 retry_after=DEFAULT_RATE_LIMIT_WAIT if wait is None else wait,
             )
         if status in (401, 403):
-            state = "is set" if os.environ.get(self.key_env_var or "") else "is not set"
+            state = "설정되어 있음" if os.environ.get(self.key_env_var or "") else "설정되지 않음"
             raise BackendMisconfigured(
-                f"openai: {self.base_url} refused the request ({status}); "
-                f"check the API key in ${self.key_env_var} (it {state})"
+                f"openai: {self.base_url}이(가) 요청을 거부했습니다 (HTTP {status}). "
+                f"${self.key_env_var}의 API 키를 확인하세요 ({state})"
             )
         if status == 404:
             raise BackendMisconfigured(
-                f"openai: {self.url} answered 404 (check backend.openai_base_url and the model "
-                f"{self.model!r}): {_detail(response, key)}"
+                f"openai: {self.url}이(가) 404로 답했습니다 (backend.openai_base_url과 모델 "
+                f"{self.model!r}을(를) 확인하세요): {_detail(response, key)}"
             )
         if status >= 500:
-            raise ProcessFailed(f"openai: server error {status}: {_detail(response, key)}")
+            raise ProcessFailed(f"openai: 모델 서버 오류 (HTTP {status}): {_detail(response, key)}")
         if status >= 400:
-            raise RequestRejected(f"openai: request rejected ({status}): {_detail(response, key)}")
+            raise RequestRejected(
+                f"openai: 요청이 거부되었습니다 (HTTP {status}): {_detail(response, key)}"
+            )
         if status >= 300:
-            raise ProcessFailed(f"openai: unexpected status {status}")
+            raise ProcessFailed(f"openai: 예상하지 못한 응답 상태입니다 (HTTP {status})")
         try:
             data = response.json()
         except (ValueError, UnicodeDecodeError):
             raise ProcessFailed(
-                f"openai: the response is not valid JSON ({len(response.content)} bytes, "
-                "truncated?)"
+                f"openai: 응답이 올바른 JSON이 아닙니다 ({len(response.content)}바이트, "
+                "잘렸을 수 있음)"
             ) from None
         try:
             message = data["choices"][0]["message"]
         except (KeyError, IndexError, TypeError):
-            raise ProcessFailed("openai: the response has no choices[0].message") from None
+            raise ProcessFailed("openai: 응답에 choices[0].message가 없습니다") from None
         content = message.get("content") if isinstance(message, dict) else None
         return Completion(text=content if isinstance(content, str) else "", usage=_usage(data))
 
@@ -196,6 +200,19 @@ def _usage(data: dict[str, Any]) -> dict[str, int]:
     return usage
 
 
+def _connect_reason(exc: Exception) -> str:
+    """httpx's connect failures in Korean where we can tell which one it is."""
+    text = str(exc)
+    lowered = text.lower()
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "연결 시간이 지났습니다"
+    if "refused" in lowered:
+        return "연결이 거부되었습니다 (서버가 켜져 있는지 확인하세요)"
+    if "name or service not known" in lowered or "nodename" in lowered or "getaddrinfo" in lowered:
+        return "주소를 찾을 수 없습니다"
+    return text
+
+
 def _detail(response: httpx.Response, key: str = "", limit: int = 300) -> str:
     text = response.text
     try:
@@ -207,4 +224,4 @@ def _detail(response: httpx.Response, key: str = "", limit: int = 300) -> str:
     except (ValueError, AttributeError):
         pass
     # Mask first, then cut: a key crossing the cut would otherwise be stored half-masked.
-    return safe_line(text, limit, [key]) or "no message"
+    return safe_line(text, limit, [key]) or "메시지 없음"

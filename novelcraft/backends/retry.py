@@ -24,6 +24,8 @@ from novelcraft.backends.base import (
     InvalidAnswer,
     RateLimited,
 )
+from novelcraft.field_problems import problem_text
+from novelcraft.parse_problems import json_problem
 from novelcraft.redact import redact
 
 
@@ -112,8 +114,10 @@ def extract_json(text: str) -> Any:
             first_error = first_error or exc
         start = stripped.find("{", start + 1)
     if first_error is not None:
-        raise InvalidAnswer(f"JSON parse error: {first_error.msg} (char {first_error.pos})")
-    raise InvalidAnswer("no JSON object in the answer")
+        raise InvalidAnswer(
+            f"JSON을 읽을 수 없습니다: {json_problem(first_error.msg)} ({first_error.pos}번째 문자)"
+        )
+    raise InvalidAnswer("답에 JSON 객체가 없습니다")
 
 
 def parse_answer(text: str, answer_model: type[BaseModel]) -> BaseModel:
@@ -123,11 +127,11 @@ def parse_answer(text: str, answer_model: type[BaseModel]) -> BaseModel:
         return answer_model.model_validate(data)
     except ValidationError as exc:
         problems = [
-            f"{'.'.join(map(str, err['loc'])) or '(root)'}: {err['msg']}"
+            f"{'.'.join(map(str, err['loc'])) or '(전체)'}: {problem_text(err)}"
             for err in exc.errors()[:5]
         ]
-        more = f" (+{exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
-        raise InvalidAnswer("schema mismatch: " + "; ".join(problems) + more) from None
+        more = f" (외 {exc.error_count() - 5}건)" if exc.error_count() > 5 else ""
+        raise InvalidAnswer("답의 형식이 맞지 않습니다: " + "; ".join(problems) + more) from None
 
 
 def call_llm(
@@ -199,7 +203,7 @@ def call_llm(
 
 def _check_stop(should_stop: Callable[[], bool] | None) -> None:
     if should_stop is not None and should_stop():
-        raise BackendCancelled("LLM call stopped on request")
+        raise BackendCancelled("요청에 따라 LLM 호출을 멈췄습니다")
 
 
 def _wait(

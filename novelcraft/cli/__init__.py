@@ -39,7 +39,7 @@ for module in (
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"novelcraft: error: {message}", err=True)
+    click.echo(f"novelcraft: 오류: {message}", err=True)
     sys.exit(code)
 
 
@@ -72,13 +72,13 @@ def _run(argv: list[str] | None) -> None:
     except click.ClickException as exc:
         _fail(exc.format_message(), exc.exit_code)
     except click.exceptions.Abort:
-        _fail("aborted", 1)
+        _fail("중단했습니다", 1)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        _fail("사용자가 중단했습니다", 130)
     except BrokenPipeError:
         sys.exit(1)
     except Exception as exc:  # a bug: still one line, never a traceback
-        _fail(f"internal error: {type(exc).__name__}: {exc}", 1)
+        _fail(f"내부 오류(버그): {type(exc).__name__}: {exc}", 1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -22,13 +22,13 @@ def _rate(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
-@click.command()
+@click.command(help="설정 장부: 시즌별 복선, 반복된 기능, 사라진 인물.")
 @click.argument("slug")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
-@click.option("--drop", "drop", type=int, metavar="ID", help="Drop foreshadow ID (author's call).")
-@click.option("--undrop", "undrop", type=int, metavar="ID", help="Take back a drop.")
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
+@click.option("--drop", "drop", type=int, metavar="ID", help="복선 ID를 포기합니다 (작가의 판단).")
+@click.option("--undrop", "undrop", type=int, metavar="ID", help="포기를 되돌립니다.")
 @click.option(
-    "--due", "due", type=(int, int), metavar="ID EP", help="Move foreshadow ID's due episode."
+    "--due", "due", type=(int, int), metavar="ID EP", help="복선 ID의 회수 회차를 EP로 옮깁니다."
 )
 @pass_app
 def canon(app: AppContext, slug: str, as_json: bool, drop, undrop, due) -> None:
@@ -66,7 +66,7 @@ def canon(app: AppContext, slug: str, as_json: bool, drop, undrop, due) -> None:
     if pending:
         click.echo("")
         print_table(
-            ["ID", "심은 화", "기한", "상태", "복선"],
+            ["번호", "심은 화", "기한", "상태", "복선"],
             [
                 [
                     f.id,

@@ -17,6 +17,7 @@ from novelcraft.errors import BadInput, NotFound
 from novelcraft.metrics import Measurement, measure, metric_ranges
 from novelcraft.metrics.baseline import load_baseline
 from novelcraft.metrics.messages import METRIC_LABELS
+from novelcraft.parse_problems import os_error_text
 from novelcraft.settings import Settings, load_settings
 
 # A manuscript is one episode (~30 KB); a few MB is already a whole novel. Past this the Kiwi
@@ -35,28 +36,30 @@ def read_manuscript(source: str) -> str:
         path = Path(source)
         name = source
         if path.is_dir():
-            raise BadInput(f"{name}: is a directory, not a manuscript")
+            raise BadInput(f"{name}: 원고 파일이 아니라 폴더입니다")
         if not path.exists():
-            raise NotFound(f"{name}: no such file")
+            raise NotFound(f"{name}: 파일이 없습니다")
         try:
             with path.open("rb") as fh:
                 data = fh.read(MAX_MANUSCRIPT_BYTES + 1)
         except OSError as exc:
-            raise BadInput(f"{name}: cannot read: {exc.strerror or exc}") from None
+            raise BadInput(f"{name}: 읽을 수 없습니다: {os_error_text(exc)}") from None
     if len(data) > MAX_MANUSCRIPT_BYTES:
-        raise BadInput(f"{name}: larger than {MAX_MANUSCRIPT_BYTES:,} bytes, not one manuscript")
+        raise BadInput(
+            f"{name}: {MAX_MANUSCRIPT_BYTES:,}바이트보다 커서 원고 한 편으로 볼 수 없습니다"
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Windows editors save "Unicode" as UTF-16, which would otherwise look binary.
-        raise BadInput(f"{name}: UTF-16 text, not UTF-8 (save it as UTF-8)")
+        raise BadInput(f"{name}: UTF-8이 아니라 UTF-16 텍스트입니다 (UTF-8로 저장하세요)")
     if b"\x00" in data:
-        raise BadInput(f"{name}: binary data (NUL bytes), not a text file")
+        raise BadInput(f"{name}: 텍스트 파일이 아니라 바이너리 데이터입니다 (NUL 바이트)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise BadInput(f"{name}:{line}: not UTF-8 text (byte {exc.start})") from None
+        raise BadInput(f"{name}:{line}: UTF-8 텍스트가 아닙니다 ({exc.start}번째 바이트)") from None
     if not text.strip():
-        raise BadInput(f"{name}: empty manuscript")
+        raise BadInput(f"{name}: 원고가 비어 있습니다")
     return text
 
 
@@ -138,15 +141,15 @@ def _print_report(m: Measurement, settings: Settings) -> None:
     )
 
 
-@click.command()
+@click.command(help="원고를 한국어 문체 지표로 채점합니다. 가드 검사에 실패하면 종료 코드 1.")
 @click.argument("file", metavar="FILE|-")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @click.option(
     "--bible",
     "bible_path",
     metavar="YAML",
     default=None,
-    help="Story Bible whose characters' voices and banned elements are checked too.",
+    help="이 스토리 바이블의 인물 말투와 금지 요소도 함께 검사합니다.",
 )
 def check(file: str, as_json: bool, bible_path: str | None) -> None:
     """Score a manuscript with the Korean style metrics; exit 1 if a guard check fails."""

@@ -7,13 +7,14 @@ import click
 from novelcraft.cli.app import AppContext, pass_app
 from novelcraft.cli.common import open_workspace
 from novelcraft.cli.output import print_json, print_table
+from novelcraft.labels import episode_status_label
 
 _PASSED = {True: "✅", False: "⚠️", None: "-"}
 
 
-@click.command()
+@click.command(help="작품의 회차 목록을 보여 줍니다.")
 @click.argument("slug")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @pass_app
 def episodes(app: AppContext, slug: str, as_json: bool) -> None:
     """List a project's episodes."""
@@ -36,28 +37,28 @@ def episodes(app: AppContext, slug: str, as_json: bool) -> None:
         )
         return
     if not found:
-        click.echo(f"{slug}: no episodes yet")
+        click.echo(f"{slug}: 아직 회차가 없습니다")
         return
     print_table(
-        ["#", "title", "status", "length", "guard", "stale"],
+        ["#", "제목", "상태", "분량", "가드", "맥락"],
         [
             [
                 e.episode_number,
                 e.title,
-                e.status,
+                episode_status_label(e.status),
                 f"{e.length:,}",
                 _PASSED[e.passed],
-                "stale" if e.context_stale else "",
+                "재생성 필요" if e.context_stale else "",
             ]
             for e in found
         ],
     )
 
 
-@click.command()
+@click.command(help="회차 하나의 본문, 요약, 사건을 보여 줍니다.")
 @click.argument("slug")
 @click.argument("episode", type=int)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @pass_app
 def show(app: AppContext, slug: str, episode: int, as_json: bool) -> None:
     """Show one episode: its text, summary and events."""
@@ -78,9 +79,12 @@ def show(app: AppContext, slug: str, episode: int, as_json: bool) -> None:
         )
         return
     click.echo(f"# {found.episode_number}화 {found.title}".rstrip())
-    click.echo(f"status: {found.status}  length: {found.length:,}  revision: {found.revision}")
+    click.echo(
+        f"상태: {episode_status_label(found.status)}  분량: {found.length:,}자  "
+        f"판: {found.revision}"
+    )
     if found.summary:
-        click.echo(f"summary: {found.summary}")
+        click.echo(f"요약: {found.summary}")
     click.echo("")
     click.echo(found.content)
     if events:

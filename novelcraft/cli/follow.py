@@ -54,5 +54,5 @@ def require_success(job: JobInfo) -> dict:
     if job.status == "completed":
         return job.output or {}
     if job.status == "canceled":
-        raise OperationFailed(f"job {job.id} was canceled")
-    raise OperationFailed(f"job {job.id} failed: {job.error}")
+        raise OperationFailed(f"작업 {job.id}이(가) 취소되었습니다")
+    raise OperationFailed(f"작업 {job.id} 실패: {job.error}")

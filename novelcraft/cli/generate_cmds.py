@@ -20,14 +20,14 @@ def _backend(app: AppContext) -> dict:
     return {"backend": app.backend, "model": app.model}
 
 
-@click.command()
-@click.option("--name", required=True, help="Project name.")
-@click.option("--genre", required=True)
-@click.option("--tone", required=True)
-@click.option("--protagonist", required=True, help="Protagonist keywords.")
-@click.option("--supporting", default="", help="Supporting cast keywords.")
-@click.option("--banned", multiple=True, help="A banned element (repeatable).")
-@click.option("--notes", default="")
+@click.command(help="기획 → 스토리 바이블 → 새 작품. 작품 slug를 출력합니다.")
+@click.option("--name", required=True, help="작품 이름.")
+@click.option("--genre", required=True, help="장르.")
+@click.option("--tone", required=True, help="분위기.")
+@click.option("--protagonist", required=True, help="주인공 키워드.")
+@click.option("--supporting", default="", help="조연 키워드 (쉼표로 구분).")
+@click.option("--banned", multiple=True, help="금지 요소 (여러 번 쓸 수 있음).")
+@click.option("--notes", default="", help="그 밖의 메모.")
 @pass_app
 def bootstrap(app: AppContext, name, genre, tone, protagonist, supporting, banned, notes):
     """Concept → Story Bible → new project; prints its slug."""
@@ -42,18 +42,18 @@ def bootstrap(app: AppContext, name, genre, tone, protagonist, supporting, banne
     click.echo(require_success(job)["slug"])
 
 
-@click.command()
+@click.command(help="회차 하나의 장면 아웃라인을 짜거나 보여 주거나 정합니다.")
 @click.argument("slug")
 @click.argument("episode", type=int)
-@click.option("--force", is_flag=True, help="Plan a new outline even if one is stored.")
+@click.option("--force", is_flag=True, help="저장된 아웃라인이 있어도 새로 짭니다.")
 @click.option(
     "--set",
     "set_file",
     type=click.Path(path_type=Path),
     default=None,
-    help="Use this outline JSON file (an author's edit) instead of planning one.",
+    help="새로 짜지 않고 이 아웃라인 JSON 파일(작가가 고친 것)을 씁니다.",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @pass_app
 def outline(app: AppContext, slug: str, episode: int, force: bool, set_file, as_json: bool):
     """Plan, show or set the scene outline of one episode."""
@@ -62,13 +62,13 @@ def outline(app: AppContext, slug: str, episode: int, force: bool, set_file, as_
     from novelcraft.pipeline import parse_outline
 
     if episode < 1:
-        raise BadInput(f"episode number must be 1 or more (got {episode})")
+        raise BadInput(f"회차 번호는 1 이상이어야 합니다 (입력값 {episode})")
     edited = None
     if set_file is not None:
         if not set_file.is_file():
-            raise NotFound(f"{set_file}: no such file")
+            raise NotFound(f"{set_file}: 파일이 없습니다")
         if set_file.stat().st_size > MAX_OUTLINE_BYTES:
-            raise BadInput(f"{set_file}: too large for an outline")
+            raise BadInput(f"{set_file}: 개요로 보기에는 너무 큽니다")
         edited = parse_outline(decode_text(set_file.read_bytes(), str(set_file)), str(set_file))
     with open_workspace(app) as ws:
         if edited is not None:
@@ -96,15 +96,15 @@ def outline(app: AppContext, slug: str, episode: int, force: bool, set_file, as_
     click.echo(f"엔딩 훅: {planned.ending_hook}")
 
 
-@click.command()
+@click.command(help="FROM..TO 회차를 배치로 등록하고 진행을 보여 줍니다 (--detach면 바로 돌아옴).")
 @click.argument("slug")
-@click.option("--from", "first", type=int, required=True)
-@click.option("--to", "last", type=int, required=True)
-@click.option("--no-editor", is_flag=True, help="Skip the style-correction pass.")
-@click.option("--no-retry", is_flag=True, help="Do not retry drafts that fail the guard.")
-@click.option("--detach", is_flag=True, help="Queue the batch and return at once.")
+@click.option("--from", "first", type=int, required=True, help="첫 회차.")
+@click.option("--to", "last", type=int, required=True, help="마지막 회차.")
+@click.option("--no-editor", is_flag=True, help="문체 교정(2패스)을 건너뜁니다.")
+@click.option("--no-retry", is_flag=True, help="가드에 실패한 초고를 다시 쓰지 않습니다.")
+@click.option("--detach", is_flag=True, help="배치를 등록하고 바로 돌아옵니다.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker threads of the job consumer (default: workspace setting).")  # fmt: skip
+              help="작업을 처리할 스레드 수 (기본값: 작업 공간 설정).")  # fmt: skip
 @pass_app
 def generate(app: AppContext, slug, first, last, no_editor, no_retry, detach, workers):
     """Queue episodes FROM..TO as a batch and follow it (or return at once with --detach)."""
@@ -150,10 +150,10 @@ def _spawn_worker(app: AppContext, workers: int | None) -> int:
     return child.pid
 
 
-@click.command()
+@click.command(help="지시문대로 회차를 고쳐 씁니다. 이전 본문은 버전으로 남습니다.")
 @click.argument("slug")
 @click.argument("episode", type=int)
-@click.option("--instruction", required=True)
+@click.option("--instruction", required=True, help="고쳐 쓰기 지시문.")
 @pass_app
 def revise(app: AppContext, slug: str, episode: int, instruction: str):
     """Rewrite an episode by an instruction; the old text stays as a version."""
@@ -164,8 +164,8 @@ def revise(app: AppContext, slug: str, episode: int, instruction: str):
     click.echo(f"{episode}화 수정 완료: {revised.length:,}자, revision {revised.revision}")
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True)
+@click.command(help="LLM 백엔드 목록을 보여 줍니다.")
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 def backends(as_json: bool):
     """List the LLM backends."""
     load_builtin_backends()
@@ -178,9 +178,13 @@ def backends(as_json: bool):
         print_json(rows)
         return
     print_table(
-        ["backend", "label", "needs key", "schema"],
-        [[r["name"], r["label"], r["needs_key"], r["supports_schema"]] for r in rows],
+        ["백엔드", "이름", "키 필요", "스키마 지원"],
+        [[r["name"], r["label"], _yes(r["needs_key"]), _yes(r["supports_schema"])] for r in rows],
     )
+
+
+def _yes(flag: bool) -> str:
+    return "예" if flag else "아니요"
 
 
 def register(cli: click.Group) -> None:

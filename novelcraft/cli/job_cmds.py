@@ -8,7 +8,7 @@ import click
 from novelcraft.cli.app import AppContext, pass_app
 from novelcraft.cli.common import open_workspace
 from novelcraft.cli.output import print_json, print_table
-from novelcraft.labels import status_label
+from novelcraft.labels import job_type_label, status_label
 
 
 def _percent(progress: float) -> str:
@@ -17,19 +17,22 @@ def _percent(progress: float) -> str:
 
 def _print_jobs(rows: list[dict]) -> None:
     print_table(
-        ["id", "type", "project", "status", "step", "progress", "error"],
+        ["작업 번호", "종류", "작품", "상태", "단계", "진행률", "오류"],
         [
-            [r["id"], r["job_type"], r.get("project") or "", status_label(r["status"]),
-             r["step_label"], _percent(r["progress"]), (r.get("error") or "")[:60]]
+            [r["id"], job_type_label(r["job_type"]), r.get("project") or "",
+             status_label(r["status"]), r["step_label"], _percent(r["progress"]),
+             (r.get("error") or "")[:60]]
             for r in rows
         ],
     )  # fmt: skip
 
 
-@click.command()
+@click.command(help="작업 목록을 최신순으로 보여 줍니다 (SLUG를 주면 그 작품만).")
 @click.argument("slug", required=False)
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=50, show_default=True, help="보여 줄 작업 수."
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @pass_app
 def jobs(app: AppContext, slug: str | None, limit: int, as_json: bool):
     """List jobs, newest first (of one project when SLUG is given)."""
@@ -43,11 +46,11 @@ def jobs(app: AppContext, slug: str | None, limit: int, as_json: bool):
         click.echo("작업이 없습니다.")
 
 
-@click.command()
+@click.command(help="작업 하나의 상태, 단계, 진행률, 오류, 회차와 로그를 보여 줍니다.")
 @click.argument("job_id")
 @click.option("--log", "log_lines", type=click.IntRange(min=0), default=15, show_default=True,
-              help="How many of the last log lines to show.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True)
+              help="보여 줄 마지막 로그 줄 수.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @pass_app
 def job(app: AppContext, job_id: str, log_lines: int, as_json: bool):
     """One job: status, step, progress, error, its episodes and its log."""
@@ -62,7 +65,7 @@ def job(app: AppContext, job_id: str, log_lines: int, as_json: bool):
     if as_json:
         print_json({**info, "children": children, "log": lines})
         return
-    click.echo(f"{info['id']}  {info['job_type']}  {status_label(info['status'])}")
+    click.echo(f"{info['id']}  {job_type_label(info['job_type'])}  {status_label(info['status'])}")
     click.echo(f"  단계: {info['step_label']}  진행률: {_percent(info['progress'])}")
     if info.get("error"):
         click.echo(f"  오류: {info['error']}")
@@ -75,7 +78,10 @@ def job(app: AppContext, job_id: str, log_lines: int, as_json: bool):
         click.echo(f"  | {line}")
 
 
-@click.command()
+@click.command(
+    help="작업을 취소합니다. 단계 사이에서 멈추며(실행 중인 codex 호출은 끝냄) "
+    "저장된 내용은 남습니다."
+)
 @click.argument("job_id")
 @pass_app
 def cancel(app: AppContext, job_id: str):

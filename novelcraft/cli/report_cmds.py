@@ -12,10 +12,12 @@ from novelcraft.cli.output import print_json, print_table
 from novelcraft.files import write_file_atomically
 
 
-@click.command()
+@click.command(help="모든 회차의 문체 지표(최종 측정)를 보여 줍니다.")
 @click.argument("slug")
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--csv", "csv_path", type=click.Path(path_type=Path), default=None, help="CSV로도 씁니다."
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @pass_app
 def metrics(app: AppContext, slug: str, csv_path: Path | None, as_json: bool):
     """Style metrics of every episode (the final measurement)."""
@@ -29,7 +31,8 @@ def metrics(app: AppContext, slug: str, csv_path: Path | None, as_json: bool):
         print_json(rows)
     elif not csv_path:
         print_table(
-            ["#", "length", "scenes", "hook", "sent.", "dialogue", "explain", "repeat", "guard"],
+            ["#", "분량", "장면", "엔딩 훅", "문장 길이", "대사 비율", "설명 밀도", "반복률",
+             "가드"],
             [[r["episode_number"], r["length"], r["scene_count"], "✅" if r["ending_hook"] else "⚠️",
               f"{r['avg_sentence_length']:.1f}", f"{r['dialogue_ratio']:.2f}",
               f"{r['explanation_density']:.3f}", f"{r['repetition_rate']:.3f}",
@@ -37,10 +40,12 @@ def metrics(app: AppContext, slug: str, csv_path: Path | None, as_json: bool):
         )  # fmt: skip
 
 
-@click.command("guard-summary")
+@click.command("guard-summary", help="가드 실패율, 재시도 성공률, 목표 대비 분량을 보여 줍니다.")
 @click.argument("slug")
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--csv", "csv_path", type=click.Path(path_type=Path), default=None, help="CSV로도 씁니다."
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON만 출력합니다.")
 @pass_app
 def guard_summary_cmd(app: AppContext, slug: str, csv_path: Path | None, as_json: bool):
     """Guard fail rate, retry success rate and length against target."""
@@ -57,17 +62,20 @@ def guard_summary_cmd(app: AppContext, slug: str, csv_path: Path | None, as_json
     def pct(v):
         return "-" if v is None else f"{v:.1%}"
 
-    click.echo(f"episodes: {summary.episodes}")
-    click.echo(f"guard fail rate: {pct(summary.guard_fail_rate)} (seed bar ≤ 2%)")
-    click.echo(f"retry success rate: {pct(summary.retry_success_rate)} (seed bar ≥ 80%)")
+    click.echo(f"회차 수: {summary.episodes}")
+    click.echo(f"가드 실패율: {pct(summary.guard_fail_rate)} (목표 ≤ 2%)")
+    click.echo(f"재시도 성공률: {pct(summary.retry_success_rate)} (목표 ≥ 80%)")
     avg = "-" if summary.avg_length is None else f"{summary.avg_length:,.0f}"
     click.echo(
-        f"average length: {avg} vs target {summary.target_length:,} "
-        f"({pct(summary.length_deviation)})"
+        f"평균 분량: {avg}자 (목표 {summary.target_length:,}자, 차이 "
+        f"{pct(summary.length_deviation)})"
     )
 
 
-@click.command()
+@click.command(
+    help="작품을 내보냅니다: ZIP 보관 파일, 마크다운, 텍스트, EPUB 3, 또는 플랫폼 회차"
+    "(munpia/naver/kakao: 약 5,500자 단위 원고와 매니페스트를 담은 새 폴더)."
+)
 @click.argument("slug")
 @click.option(
     "--format",
@@ -75,7 +83,9 @@ def guard_summary_cmd(app: AppContext, slug: str, csv_path: Path | None, as_json
     type=click.Choice(["zip", "md", "txt", "munpia", "naver", "kakao", "epub"]),
     required=True,
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="쓸 파일이나 새 폴더."
+)
 @pass_app
 def export(app: AppContext, slug: str, fmt: str, output: Path):
     """Export a project: zip archive, markdown, plain text, EPUB 3, or platform episodes
@@ -92,9 +102,11 @@ def export(app: AppContext, slug: str, fmt: str, output: Path):
     click.echo(str(path))
 
 
-@click.command("import-archive")
+@click.command(
+    "import-archive", help="`export --format zip` 보관 파일로 작품을 다시 만들고 slug를 출력합니다."
+)
 @click.argument("archive", type=click.Path(path_type=Path))
-@click.option("--slug", default=None)
+@click.option("--slug", default=None, help="새 작품의 slug (기본값: 보관 파일의 slug).")
 @pass_app
 def import_archive_cmd(app: AppContext, archive: Path, slug: str | None):
     """Recreate a project from an `export --format zip` archive; prints its slug."""

@@ -84,41 +84,41 @@ def _client_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-@click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.command(help="대시보드를 열고 대기 중인 작업을 이 프로세스에서 실행합니다.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="열 주소.")
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
     default=5006,
     show_default=True,
-    help="Port (0: any free port).",
+    help="포트 (0: 비어 있는 아무 포트).",
 )
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Job worker threads (default: queue.workers in novelcraft.toml).",
+    help="작업 스레드 수 (기본값: novelcraft.toml의 queue.workers).",
 )
-@click.option("--no-browser", is_flag=True, help="Do not open a browser.")
+@click.option("--no-browser", is_flag=True, help="브라우저를 열지 않습니다.")
 @click.option(
     "--basic-auth",
     metavar="USER:PASSWORD",
     default=None,
-    help="Require a login as this one user (see also --basic-auth-file).",
+    help="이 사용자 한 명으로 로그인해야 합니다 (--basic-auth-file도 참고).",
 )
 @click.option(
     "--basic-auth-file",
     metavar="FILE",
     type=click.Path(path_type=Path),
     default=None,
-    help="Require a login as one of the users in FILE (`novelcraft auth add USER`).",
+    help="FILE에 있는 사용자로 로그인해야 합니다 (`novelcraft auth add USER`).",
 )
 @click.option(
     "--oauth-provider",
     metavar="NAME",
     default=None,
     envvar="PANEL_OAUTH_PROVIDER",
-    help="Panel OAuth provider (key/secret via env).",
+    help="Panel OAuth 제공자 (키와 비밀값은 환경 변수로).",
 )
 @pass_app
 def serve(

@@ -18,24 +18,24 @@ def sample_bible_text() -> str:
     return resources.files("novelcraft").joinpath("data/sample_bible.yaml").read_text("utf-8")
 
 
-@click.command()
+@click.command(help="작업 공간(폴더, 설정, 데이터베이스)을 만듭니다.")
 @pass_app
 def init(app: AppContext) -> None:
     """Create a workspace (folder, settings, database)."""
     existed = WorkspacePaths(app.workspace).exists()
     with open_workspace(app, create=True) as ws:
-        state = "already exists" if existed else "created"
-        click.echo(f"workspace {state}: {ws.paths.root}")
+        state = "작업 공간이 이미 있습니다" if existed else "작업 공간을 만들었습니다"
+        click.echo(f"{state}: {ws.paths.root}")
 
 
-@click.command()
+@click.command(help="작업 공간 전체를 시각이 붙은 독립 백업으로 씁니다.")
 @click.option(
     "-o",
     "--output",
     "dest",
     type=click.Path(path_type=Path),
     default=None,
-    help="Folder to put the backup in (default: the workspace's backups/).",
+    help="백업을 넣을 폴더 (기본값: 작업 공간의 backups/).",
 )
 @pass_app
 def backup(app: AppContext, dest: Path | None) -> None:
@@ -44,7 +44,9 @@ def backup(app: AppContext, dest: Path | None) -> None:
         click.echo(str(ws.backup(dest)))
 
 
-@click.command()
+@click.command(
+    help="백업 폴더(또는 백업 폴더들 중 가장 최근 것)를 새 작업 공간이나 빈 작업 공간에 복원합니다."
+)
 @click.argument("source", type=click.Path(path_type=Path))
 @pass_app
 def restore(app: AppContext, source: Path) -> None:
@@ -52,12 +54,12 @@ def restore(app: AppContext, source: Path) -> None:
     workspace."""
     chosen, count = choose_backup(source)
     if chosen != source:
-        click.echo(f"restoring the newest of {count} backups in {source}: {chosen.name}")
+        click.echo(f"{source}의 백업 {count}개 중 가장 최근 것을 복원합니다: {chosen.name}")
     manifest = restore_backup(chosen, app.workspace)
     tables = manifest.tables
     click.echo(
-        f"restored {chosen} into {app.workspace}: {tables.get('projects', 0)} projects, "
-        f"{tables.get('episodes', 0)} episodes"
+        f"{chosen}을(를) {app.workspace}에 복원했습니다: 작품 {tables.get('projects', 0)}개, "
+        f"회차 {tables.get('episodes', 0)}개"
     )
 
 
@@ -66,16 +68,16 @@ def restore(app: AppContext, source: Path) -> None:
 DEMO_EPISODES = 60
 
 
-@click.command()
+@click.command(help="데모 작업 공간: 예시 스토리 바이블과 오프라인 데모 작가가 쓴 두 시즌.")
 @click.option(
     "--episodes",
     "episode_count",
     type=click.IntRange(min=0),
     default=DEMO_EPISODES,
     show_default=True,
-    help="How many episodes the offline demo writer writes (episodes already written are kept).",
+    help="오프라인 데모 작가가 쓸 회차 수 (이미 쓴 회차는 그대로 둠).",
 )
-@click.option("--no-serve", is_flag=True, help="Do not start the dashboard afterwards.")
+@click.option("--no-serve", is_flag=True, help="끝난 뒤 대시보드를 열지 않습니다.")
 @pass_app
 def demo(app: AppContext, episode_count: int, no_serve: bool) -> None:
     """Demo workspace: the sample Story Bible and two seasons by the offline demo writer."""

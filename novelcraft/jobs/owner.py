@@ -36,7 +36,7 @@ class Owner:
     ):
         workers = ws.settings.queue.workers if workers is None else workers
         if workers < 1:
-            raise BadInput(f"--workers must be 1 or more (got {workers})")
+            raise BadInput(f"--workers는 1 이상이어야 합니다 (입력값 {workers})")
         self.ws = ws
         self.workers = workers
         self.periodic = periodic

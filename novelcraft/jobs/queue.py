@@ -46,8 +46,8 @@ def check_integrity(path: Path) -> None:
     if rows != [("ok",)]:
         problem = " ".join(str(rows[0][0]).split())[:120] if rows else "no answer"
         raise BadInput(
-            f"{path}: the job queue file is damaged ({problem}); move it aside and run again "
-            "(queued jobs are re-queued from the database)"
+            f"{path}: 작업 대기열 파일이 손상되었습니다 ({problem}). 파일을 다른 곳으로 옮기고 "
+            "다시 실행하세요 (대기 중이던 작업은 데이터베이스에서 다시 대기열에 넣습니다)"
         )
 
 
@@ -60,8 +60,8 @@ def open_queue(path: Path, name: str = WORK_QUEUE) -> SqliteHuey:
     except sqlite3.DatabaseError as exc:
         message = str(exc)
         if "locked" in message or "busy" in message:
-            raise BadInput(f"{path}: the job queue is locked by another process") from None
-        raise BadInput(f"{path}: not a usable job queue ({message})") from None
+            raise BadInput(f"{path}: 다른 프로세스가 작업 대기열을 잠그고 있습니다") from None
+        raise BadInput(f"{path}: 쓸 수 있는 작업 대기열이 아닙니다 ({message})") from None
     return huey
 
 

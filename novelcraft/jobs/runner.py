@@ -119,7 +119,7 @@ class JobRunner:
             self._fail(job, str(exc))
         except Exception as exc:  # a bug: the job fails, the worker lives on
             log.exception("job %s crashed", job.id)
-            self._fail(job, f"{type(exc).__name__}: {exc}")
+            self._fail(job, f"내부 오류(버그): {type(exc).__name__}: {exc}")
         else:
             job_rows.finish(store, job.id, "completed", output=output, step="completed")
             self._log(job.id, "info", "완료")
@@ -160,14 +160,14 @@ class JobRunner:
                 waited = now - outage_started
                 if waited + delay > settings.outage_patience_seconds:
                     raise OutageTooLong(
-                        f"backend unavailable for {waited:.0f}s "
-                        f"(patience {settings.outage_patience_seconds}s): {exc}"
+                        f"백엔드가 {waited:.0f}초 동안 응답하지 않았습니다 "
+                        f"(기다리는 한도 {settings.outage_patience_seconds}초): {exc}"
                     ) from None
                 job_rows.update(self.ws.store, job_id, status="waiting")
                 self._log(
                     job_id,
                     "warning",
-                    f"백엔드 응답 없음 ({exc.kind}: {exc}); {delay:.0f}초 뒤 다시 시도 "
+                    f"백엔드 응답 없음 ({exc}); {delay:.0f}초 뒤 다시 시도 "
                     f"(대기 {waited:.0f}초 / 한도 {settings.outage_patience_seconds}초)",
                 )
                 self._wait(delay, should_stop)
@@ -185,7 +185,7 @@ class JobRunner:
                 break
             self._sleep(min(left, 0.25))
         if should_stop():
-            raise Canceled("canceled while waiting for the backend")
+            raise Canceled("백엔드를 기다리는 동안 취소되었습니다")
 
     # --- job types ----------------------------------------------------------------------
 
@@ -214,7 +214,7 @@ class JobRunner:
                 passed += bool((child.output or {}).get("passed"))
                 continue
             if not job_rows.claim(store, child.id):
-                raise Canceled("canceled")  # only a cancel takes a child out of the queue
+                raise Canceled("취소되었습니다")  # only a cancel takes a child out of the queue
             number = child.episode_number
             run.job_id = child.id
             run.should_stop = self._stop_check(job.id, child.id)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from novelcraft.backends.base import BackendMisconfigured
 from novelcraft.errors import BadInput, NotFound
+from novelcraft.labels import status_label
 from novelcraft.models import JobInfo, JobLog
 from novelcraft.store import jobs as job_rows
 
@@ -27,11 +28,11 @@ MAX_BATCH = 1000
 
 def check_range(first: int, last: int) -> None:
     if first < 1 or last < 1:
-        raise BadInput(f"episode numbers must be 1 or more (got --from {first} --to {last})")
+        raise BadInput(f"회차 번호는 1 이상이어야 합니다 (입력값 --from {first} --to {last})")
     if first > last:
-        raise BadInput(f"--from {first} is after --to {last}")
+        raise BadInput(f"시작 회차(--from {first})가 끝 회차(--to {last})보다 큽니다")
     if last - first + 1 > MAX_BATCH:
-        raise BadInput(f"a batch holds at most {MAX_BATCH} episodes (asked {last - first + 1})")
+        raise BadInput(f"한 번에 최대 {MAX_BATCH}화까지 쓸 수 있습니다 (요청 {last - first + 1}화)")
 
 
 def _backend_input(ws: Workspace, backend: str | None, model: str | None) -> dict:
@@ -40,7 +41,9 @@ def _backend_input(ws: Workspace, backend: str | None, model: str | None) -> dic
     name = backend or ws.settings.backend.default
     load_builtin_backends()
     if name not in REGISTRY:
-        raise BadInput(f"unknown backend {name!r} (known: {', '.join(sorted(REGISTRY))})")
+        raise BadInput(
+            f"알 수 없는 백엔드입니다: {name!r} (가능한 값: {', '.join(sorted(REGISTRY))})"
+        )
     try:
         ws.backend(name, model).preflight()
     except BackendMisconfigured as exc:
@@ -89,7 +92,8 @@ def submit_batch_checked(
         a, b = running.input["first"], running.input["last"]
         if not attach:
             raise BadInput(
-                f"episodes {first}-{last} overlap batch {running.id} ({a}-{b}, {running.status})"
+                f"{first}-{last}화가 진행 중인 일괄 작업 {running.id}"
+                f"({a}-{b}화, {status_label(running.status)})와 겹칩니다"
             )
         if a <= first and last <= b and not regenerate:
             return running.id, True
@@ -108,12 +112,12 @@ def submit_project_job(ws: Workspace, job_type: str, slug: str, number: int, **f
     if job_type not in ("outline", "revise", "rederive"):
         raise ValueError(job_type)
     if number < 1:
-        raise BadInput(f"episode number must be 1 or more (got {number})")
+        raise BadInput(f"회차 번호는 1 이상이어야 합니다 (입력값 {number})")
     pid = ws.project_id(slug)
     if job_type != "outline":
         ws.get_episode(slug, number)  # NotFound: nothing to revise or re-derive
     if job_type == "revise" and not str(fields.get("instruction", "")).strip():
-        raise BadInput("a revision needs an instruction")
+        raise BadInput("고쳐 쓰기에는 지시문(--instruction)이 있어야 합니다")
     backend = _backend_input(ws, fields.pop("backend", None), fields.pop("model", None))
     return _submit(ws, job_type, pid, {"episode": number, **fields, **backend}, number=number)
 
@@ -124,7 +128,7 @@ def normalize_concept(concept: dict) -> dict:
         k for k in ("name", "genre", "tone", "protagonist") if not str(concept.get(k, "")).strip()
     ]
     if missing:
-        raise BadInput(f"the concept needs {', '.join(missing)}")
+        raise BadInput(f"기획에 다음 항목이 있어야 합니다: {', '.join(missing)}")
     banned = concept.get("banned_list")
     if banned is None:
         raw = concept.get("banned_elements", "")
@@ -133,11 +137,9 @@ def normalize_concept(concept: dict) -> dict:
     try:
         episodes = int(concept.get("episodes") or 50)
     except (TypeError, ValueError):
-        raise BadInput(
-            f"episodes must be a whole number (got {concept.get('episodes')!r})"
-        ) from None
+        raise BadInput(f"episodes는 정수여야 합니다 (입력값 {concept.get('episodes')!r})") from None
     if not 1 <= episodes <= 1000:
-        raise BadInput(f"episodes must be between 1 and 1000 (got {episodes})")
+        raise BadInput(f"episodes는 1에서 1000 사이여야 합니다 (입력값 {episodes})")
     return {
         "episodes": episodes,
         "name": concept["name"].strip(), "genre": concept["genre"].strip(),
@@ -180,7 +182,7 @@ def _submit(
     except Exception as exc:
         with ws.store.transaction() as cur:
             cur.execute("DELETE FROM generation_jobs WHERE id = ? OR parent_id = ?", [job_id] * 2)
-        raise BadInput(f"{ws.paths.queue}: cannot enqueue ({exc})") from None
+        raise BadInput(f"{ws.paths.queue}: 작업을 대기열에 넣을 수 없습니다 ({exc})") from None
     return job_id
 
 
@@ -193,8 +195,8 @@ def resolve(ws: Workspace, ref: str) -> JobInfo:
     if len(found) == 1:
         return job_rows.get(ws.store, found[0])
     if len(found) > 1:
-        raise BadInput(f"job id {ref!r} is ambiguous ({', '.join(found[:2])}, ...)")
-    raise NotFound(f"no job {ref!r}")
+        raise BadInput(f"작업 id {ref!r}에 맞는 작업이 여럿입니다 ({', '.join(found[:2])}, ...)")
+    raise NotFound(f"작업 {ref!r}이(가) 없습니다")
 
 
 def cancel(ws: Workspace, ref: str) -> JobInfo:
@@ -203,7 +205,7 @@ def cancel(ws: Workspace, ref: str) -> JobInfo:
     stale has no live runner, so it ends now too rather than being resumed."""
     job = resolve(ws, ref)
     if job.finished:
-        raise BadInput(f"job {job.id} is already {job.status}")
+        raise BadInput(f"작업 {job.id}은(는) 이미 {status_label(job.status)} 상태입니다")
     job_rows.request_cancel(ws.store, job.id)
     stale = {j.id for j in job_rows.orphans(ws.store, ws.settings.queue.heartbeat_stale_seconds)}
     for row in (job, *job_rows.children(ws.store, job.id)):

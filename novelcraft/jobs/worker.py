@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args.workspace, args.workers)
     except NovelcraftError as exc:
-        print(f"novelcraft worker: {exc}", file=sys.stderr)
+        print(f"novelcraft 작업자: 오류: {exc}", file=sys.stderr)
         return exc.exit_code
 
 

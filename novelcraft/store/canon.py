@@ -171,7 +171,7 @@ def _foreshadow(store: Store, pid: int, event_id: int) -> dict[str, Any]:
         [pid, event_id],
     )
     if row is None:
-        raise NotFound(f"no foreshadow {event_id} in this project")
+        raise NotFound(f"이 작품에 복선 {event_id}이(가) 없습니다")
     return row
 
 
@@ -179,8 +179,7 @@ def set_due(store: Store, pid: int, event_id: int, due: int) -> None:
     row = _foreshadow(store, pid, event_id)
     if due <= row["episode_number"]:
         raise BadInput(
-            f"due episode {due} must come after episode {row['episode_number']}, "
-            "where the foreshadow was planted"
+            f"회수 회차 {due}화는 복선을 심은 {row['episode_number']}화보다 뒤여야 합니다"
         )
     store.execute(
         "UPDATE episode_events SET due_episode = ?, due_source = 'author' WHERE id = ?",

@@ -32,11 +32,15 @@ class Store:
             message = str(exc)
             if "lock" in message.lower():
                 pid = re.search(r"PID (\d+)", message)
-                owner = f"pid {pid.group(1)}" if pid else "another process"
-                raise WorkspaceBusy(f"database {self.path} is in use by {owner}") from None
-            raise OperationFailed(f"cannot open database {self.path}: {message}") from None
+                owner = f" (pid {pid.group(1)})" if pid else ""
+                raise WorkspaceBusy(
+                    f"데이터베이스 {self.path}을(를) 다른 프로세스가 쓰고 있습니다{owner}"
+                ) from None
+            raise OperationFailed(
+                f"데이터베이스 {self.path}을(를) 열 수 없습니다: {message.splitlines()[0][:200]}"
+            ) from None
         except duckdb.Error as exc:
-            raise OperationFailed(f"cannot open database {self.path}: {exc}") from None
+            raise OperationFailed(f"데이터베이스 {self.path}을(를) 열 수 없습니다: {exc}") from None
         self._conn.execute("SET TimeZone = 'UTC'")
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []

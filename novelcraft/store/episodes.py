@@ -34,7 +34,7 @@ def _episode(row: dict[str, Any]) -> Episode:
 
 def _check_number(number: int) -> None:
     if number < 1:
-        raise BadInput(f"episode number must be 1 or more (got {number})")
+        raise BadInput(f"회차 번호는 1 이상이어야 합니다 (입력값 {number})")
 
 
 def list_episodes(
@@ -70,8 +70,8 @@ def get_episode(store: Store, pid: int, number: int, slug: str = "") -> Episode:
         [pid, number],
     )
     if row is None:
-        where = f" of {slug!r}" if slug else ""
-        raise NotFound(f"no episode {number}{where}")
+        where = f"작품 {slug!r}에 " if slug else ""
+        raise NotFound(f"{where}{number}화가 없습니다")
     return _episode(row)
 
 
@@ -92,7 +92,7 @@ def create_episode(
             "SELECT 1 FROM episodes WHERE project_id = ? AND episode_number = ?", [pid, number]
         ).fetchone()
         if exists:
-            raise BadInput(f"episode {number} already exists")
+            raise BadInput(f"{number}화가 이미 있습니다")
         cur.execute(
             "INSERT INTO episodes (project_id, episode_number, title, status, outline, content,"
             " length, revision) VALUES (?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
@@ -168,10 +168,10 @@ def _update_content(
             [pid, number],
         ).fetchone()
         if current is None:
-            raise NotFound(f"no episode {number}")
+            raise NotFound(f"{number}화가 없습니다")
         raise RevisionConflict(
-            f"episode {number} was saved elsewhere (revision {current[0]}, you had "
-            f"{expected_revision}); reload it and apply your change again"
+            f"{number}화가 다른 곳에서 먼저 저장되었습니다 (지금 판 {current[0]}, 열어 둔 판 "
+            f"{expected_revision}). 다시 불러온 뒤 고친 내용을 다시 적용하세요"
         )
     add_version(cur, updated[0], kind, content, note)
 

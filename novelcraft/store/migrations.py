@@ -325,8 +325,9 @@ def apply_migrations(store, migrations: list[Migration] | None = None) -> list[s
     unknown = done - known
     if unknown:
         raise OperationFailed(
-            f"database has migrations this version does not know ({', '.join(sorted(unknown))}); "
-            "upgrade novelcraft"
+            "데이터베이스에 이 버전이 모르는 마이그레이션이 있습니다 "
+            f"({', '.join(sorted(unknown))}). "
+            "novelcraft를 업그레이드하세요"
         )
     applied = []
     for migration in migrations:

@@ -26,7 +26,7 @@ _INFO_COLUMNS = ("name", "genre", "tone", "synopsis", "worldbuilding", "plot_out
 def project_row(store: Store, slug: str) -> dict[str, Any]:
     row = store.row("SELECT * FROM projects WHERE slug = ?", [slug])
     if row is None:
-        raise NotFound(f"unknown project {slug!r} (see `novelcraft projects`)")
+        raise NotFound(f"작품 {slug!r}이(가) 없습니다 (`novelcraft projects`로 목록을 보세요)")
     return row
 
 

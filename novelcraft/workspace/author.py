@@ -84,7 +84,7 @@ def save_outline(ws: Workspace, slug: str, number: int, outline: Outline) -> Epi
     from novelcraft.pipeline import check_outline
 
     if number < 1:
-        raise BadInput(f"episode number must be 1 or more (got {number})")
+        raise BadInput(f"회차 번호는 1 이상이어야 합니다 (입력값 {number})")
     check_outline(outline, ws.get_bible(slug))
     gen.save_outline(ws.store, ws.project_id(slug), number, outline)
     return ws.get_episode(slug, number)
@@ -104,14 +104,14 @@ def save_character(ws: Workspace, slug: str, character: Character, name: str | N
     cast = list(bible.characters)
     if name is None:
         if any(c.name == character.name for c in cast):
-            raise BadInput(f"name: character {character.name!r} already exists")
+            raise BadInput(f"name: 인물 {character.name!r}이(가) 이미 있습니다")
         cast.append(character)
     else:
         index = next((i for i, c in enumerate(cast) if c.name == name), None)
         if index is None:
-            raise NotFound(f"no character {name!r} in project {slug!r}")
+            raise NotFound(f"작품 {slug!r}에 인물 {name!r}이(가) 없습니다")
         if character.name != name and any(c.name == character.name for c in cast):
-            raise BadInput(f"name: character {character.name!r} already exists")
+            raise BadInput(f"name: 인물 {character.name!r}이(가) 이미 있습니다")
         cast[index] = character
     ws.replace_bible(slug, _checked(bible.model_copy(update={"characters": cast})))
     return character
@@ -121,5 +121,5 @@ def delete_character(ws: Workspace, slug: str, name: str) -> None:
     bible = ws.get_bible(slug)
     cast = [c for c in bible.characters if c.name != name]
     if len(cast) == len(bible.characters):
-        raise NotFound(f"no character {name!r} in project {slug!r}")
+        raise NotFound(f"작품 {slug!r}에 인물 {name!r}이(가) 없습니다")
     ws.replace_bible(slug, _checked(bible.model_copy(update={"characters": cast})))

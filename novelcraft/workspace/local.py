@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from novelcraft import bible as bible_io
 from novelcraft.errors import BadInput, NotFound
+from novelcraft.field_problems import problem_text
 from novelcraft.files import private_umask, write_file_atomically
 from novelcraft.frame_schema import check_kind
 from novelcraft.jobs import submit
@@ -70,7 +71,9 @@ class Workspace:
         paths = WorkspacePaths(workspace_root(root))
         if not paths.exists():
             if not create:
-                raise BadInput(f"no workspace at {paths.root} (run `novelcraft init` first)")
+                raise BadInput(
+                    f"{paths.root}에 작업 공간이 없습니다 (먼저 `novelcraft init`을 실행하세요)"
+                )
             paths.create()
         lock = OwnerLock(paths).acquire(command)
         try:
@@ -131,9 +134,9 @@ class Workspace:
         taken = project_rows.slugs(self.store)
         if slug is not None:
             if not is_valid_slug(slug):
-                raise BadInput(f"invalid slug {slug!r}: use lowercase letters, digits and -")
+                raise BadInput(f"slug {slug!r}은(는) 쓸 수 없습니다: 영문 소문자, 숫자, -만 쓰세요")
             if slug in taken:
-                raise BadInput(f"project {slug!r} already exists")
+                raise BadInput(f"작품 {slug!r}이(가) 이미 있습니다")
         else:
             slug = unique_slug(slugify(bible.project.name), taken)
         with self.store.transaction() as cur:
@@ -160,7 +163,7 @@ class Workspace:
         for project in self.list_projects():
             if project.slug == slug:
                 return project
-        raise NotFound(f"no project {slug!r}")
+        raise NotFound(f"작품 {slug!r}이(가) 없습니다")
 
     def update_project(self, slug: str, info: ProjectInfo) -> ProjectSummary:
         pid = self.project_id(slug)
@@ -258,7 +261,7 @@ class Workspace:
         from novelcraft.reports import metrics_rows
 
         if stage not in ("pass1", "final"):
-            raise BadInput(f"stage: must be pass1 or final (got {stage!r})")
+            raise BadInput(f"stage: pass1 또는 final이어야 합니다 (입력값 {stage!r})")
         return metrics_rows(self.store, self.project_id(slug), stage)
 
     def metrics_by_episode(
@@ -296,14 +299,14 @@ class Workspace:
         data = self.settings.model_dump()
         for section, values in changes.items():
             if section not in data or not isinstance(values, dict):
-                raise BadInput(f"unknown settings section {section!r}")
+                raise BadInput(f"알 수 없는 설정 구역입니다: {section!r}")
             data[section].update(values)
         try:
             settings = Settings.model_validate(data)
         except ValidationError as exc:
             err = exc.errors()[0]
             key = ".".join(str(p) for p in err["loc"])
-            raise BadInput(f"settings {key}: {err['msg']}") from None
+            raise BadInput(f"설정 {key}: {problem_text(err)}") from None
         write_settings(self.paths.settings, settings)
         self.settings = settings
         return settings
@@ -312,7 +315,7 @@ class Workspace:
         """Keep the key in the workspace's 0600 key file (never in DuckDB or a log)."""
         key = key.strip()
         if not key or any(c.isspace() or not c.isprintable() for c in key):
-            raise BadInput("API key must be one line without spaces")
+            raise BadInput("API 키는 공백 없는 한 줄이어야 합니다")
         write_file_atomically(self.paths.api_key, key + "\n")  # mkstemp: mode 0600
         os.chmod(self.paths.api_key, 0o600)
 
@@ -338,7 +341,9 @@ class Workspace:
         from novelcraft.pipeline import generate_episode
 
         if first < 1 or last < first:
-            raise BadInput(f"invalid range {first}..{last}: need 1 <= --from <= --to")
+            raise BadInput(
+                f"범위 {first}..{last}이(가) 올바르지 않습니다: 1 <= --from <= --to 이어야 합니다"
+            )
         run = self.run(slug, backend, **options)
         return [generate_episode(run, n) for n in range(first, last + 1)]
 
@@ -486,7 +491,7 @@ class Workspace:
             texts = canon_rows.texts(self.store, pid, s.first_episode, s.last_episode)
             out.append(distinctiveness(s.number, attributed_lines(texts, bible.characters)))
         if season is not None and not out:
-            raise BadInput(f"project {slug!r} has no season {season}")
+            raise BadInput(f"작품 {slug!r}에 시즌 {season}이(가) 없습니다")
         return out
 
     # --- analysis (DESIGN §14) -------------------------------------------------------------

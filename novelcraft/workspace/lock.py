@@ -26,11 +26,11 @@ def describe_owner(paths: WorkspacePaths) -> str:
         info = json.loads(paths.lock.read_text(encoding="utf-8") or "{}")
     parts = [f"pid {info.get('pid', '?')}"]
     if info.get("command"):
-        parts.append(f"running `{info['command']}`")
+        parts.append(f"`{info['command']}` 실행 중")
     try:
         server = json.loads(paths.server.read_text(encoding="utf-8"))
         if server.get("url") and server.get("pid") == info.get("pid"):
-            parts.append(f"serving {server['url']}")
+            parts.append(f"{server['url']}에서 서비스 중")
     except (OSError, ValueError):
         pass
     return ", ".join(parts)
@@ -50,8 +50,8 @@ class OwnerLock:
         except BlockingIOError:
             os.close(fd)
             raise WorkspaceBusy(
-                f"workspace {self.paths.root} is in use by {describe_owner(self.paths)}; "
-                "stop it or use its server"
+                f"작업 공간 {self.paths.root}을(를) 다른 프로세스가 쓰고 있습니다 "
+                f"({describe_owner(self.paths)}). 그 프로세스를 멈추거나 그 서버를 통해 쓰세요"
             ) from None
         record = {
             "pid": os.getpid(),

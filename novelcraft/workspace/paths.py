@@ -68,7 +68,7 @@ class WorkspacePaths:
     def create(self) -> None:
         """Make the folder layout and a settings file with every default written out."""
         if self.root.exists() and not self.root.is_dir():
-            raise BadInput(f"{self.root}: exists and is not a directory")
+            raise BadInput(f"{self.root}: 이미 있는데 폴더가 아닙니다")
         with private_umask():
             self.root.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
             for sub in SUBDIRS:

@@ -96,12 +96,13 @@ class RemoteWorkspace:
             response = self._client.request(method, path, **kwargs)
         except httpx.TimeoutException:
             raise OperationFailed(
-                f"the workspace owner at {self.url} (pid {self.owner_pid}) did not answer "
-                f"within {self._timeout:.0f}s; the request was withdrawn"
+                f"{self.url}의 작업 공간 소유 프로세스(pid {self.owner_pid})가 "
+                f"{self._timeout:.0f}초 안에 답하지 않아 요청을 거두었습니다"
             ) from None
         except httpx.HTTPError as exc:
             raise OperationFailed(
-                f"the workspace owner at {self.url} (pid {self.owner_pid}) is not answering: {exc}"
+                f"{self.url}의 작업 공간 소유 프로세스(pid {self.owner_pid})가 "
+                f"답하지 않습니다: {exc}"
             ) from None
         if response.status_code >= 400:
             try:
@@ -109,7 +110,9 @@ class RemoteWorkspace:
             except ValueError:
                 detail = response.reason_phrase
             if response.status_code == 401:
-                raise OperationFailed(f"the workspace owner at {self.url} refused us: {detail}")
+                raise OperationFailed(
+                    f"{self.url}의 작업 공간 소유 프로세스가 요청을 거부했습니다: {detail}"
+                )
             raise _ERRORS.get(response.status_code, OperationFailed)(detail)
         return response
 
@@ -160,7 +163,7 @@ class RemoteWorkspace:
         return self._request("GET", f"{self._project(slug)}/bible").content.decode("utf-8")
 
     def get_bible(self, slug: str) -> Bible:
-        return bible_io.parse_bible(self.export_bible(slug), f"{self.url} bible of {slug}")
+        return bible_io.parse_bible(self.export_bible(slug), f"{self.url}의 {slug} 바이블")
 
     def delete_project(self, slug: str) -> None:
         self._request("DELETE", self._project(slug))
@@ -427,9 +430,9 @@ class RemoteWorkspace:
     def import_archive(self, source: Path | str, slug: str | None = None) -> str:
         source = Path(source)
         if not source.is_file():
-            raise NotFound(f"{source}: no such file")
+            raise NotFound(f"{source}: 파일이 없습니다")
         if source.stat().st_size > MAX_ARCHIVE_BYTES:
-            raise BadInput(f"{source}: larger than {MAX_ARCHIVE_BYTES // 2**20} MB")
+            raise BadInput(f"{source}: {MAX_ARCHIVE_BYTES // 2**20}MB보다 큽니다")
         params = {"slug": slug} if slug else {}
         headers = {"Content-Type": "application/zip"}
         body = source.read_bytes()

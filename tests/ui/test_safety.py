@@ -21,7 +21,7 @@ def test_broken_bible_upload_shows_the_error_line_and_creates_nothing(page, cons
         files=[{"name": "broken.yaml", "mimeType": "text/yaml", "buffer": BROKEN}]
     )
     page.locator(".nc-import button").click()
-    error = page.locator(".nc-upload-error", has_text="broken.yaml:4: invalid YAML")
+    error = page.locator(".nc-upload-error", has_text="broken.yaml:4: YAML 형식이 잘못되었습니다")
     error.wait_for(timeout=60000)
     shoot(page, "safety-broken-upload")
     assert rows.count() == before
