@@ -70,6 +70,8 @@ class Run:
     ) -> CallResult:
         """One LLM task for episode `episode`; every attempt is logged in `llm_calls`."""
         self.check_stop()
+        # What the step deferred (log lines, call records, metrics) is seen before the wait.
+        self.ws.store.flush()
         try:
             return call_llm(
                 self.backend,
@@ -390,6 +392,8 @@ def edit_episode(run: Run, number: int, content: str, *, expected_revision: int)
     saved = run.ws.save_episode(
         run.slug, number, content, expected_revision=expected_revision, kind="user", status="edited"
     )
+    # The metrics row first: it is deferred and commits with the checkpoint below.
+    gen.record_metrics(run.ws.store, run.pid, saved.id, number, "final", 1, m)
     gen.save_state(
         run.ws.store,
         saved.id,
@@ -397,7 +401,6 @@ def edit_episode(run: Run, number: int, content: str, *, expected_revision: int)
         passed=m.passed,
         style_metrics=m.to_json(),
     )
-    gen.record_metrics(run.ws.store, run.pid, saved.id, number, "final", 1, m)
     rederive(run, number)
     return run.ws.get_episode(run.slug, number)
 
@@ -420,6 +423,7 @@ def revise_episode(run: Run, number: int, instruction: str) -> Episode:
     m = run.measure(text)
     state = gen.pipeline_state(run.ws.store, episode.id)
     state["writer"] = run.backend.backend_id
+    gen.record_metrics(run.ws.store, run.pid, episode.id, number, "final", 1, m)
     gen.save_text(
         run.ws.store,
         episode.id,
@@ -430,7 +434,6 @@ def revise_episode(run: Run, number: int, instruction: str) -> Episode:
         passed=m.passed,
         status="edited",
     )
-    gen.record_metrics(run.ws.store, run.pid, episode.id, number, "final", 1, m)
     rederive(run, number)
     return run.ws.get_episode(run.slug, number)
 
