@@ -16,7 +16,7 @@ from novelcraft.backends.retry import CallResult, call_llm, task_policy
 from novelcraft.context import assemble, voice_profiles
 from novelcraft.errors import BadInput, NotFound
 from novelcraft.labels import step_label
-from novelcraft.metrics import Measurement
+from novelcraft.metrics import Measurement, measure
 from novelcraft.metrics.measure_cache import measurements
 from novelcraft.models import Bible, Episode, Outline
 from novelcraft.prompts import BootstrapAnswer, EventsAnswer
@@ -54,6 +54,9 @@ class Run:
     log: Log = _quiet
     should_stop: Callable[[], bool] | None = None
     on_step: Callable[[str, float], None] | None = None
+    # Computes a measurement cache miss: `metrics.measure` unless the owner measures in a
+    # helper process (`metrics.measure_pool.MeasurePool.measure`).
+    measurer: Callable[..., Measurement] | None = None
     pid: int = field(init=False)
     bible: Bible = field(init=False)
 
@@ -104,6 +107,7 @@ class Run:
             self.bible.characters,
             self.settings,
             banned_elements=self.bible.project.banned_elements,
+            compute=self.measurer or measure,
         )
 
     def context(self, number: int, outline: Outline | None = None):

@@ -37,8 +37,17 @@ class OutageTooLong(Exception):
 
 
 class JobRunner:
-    def __init__(self, ws: Workspace, *, sleep: Callable[[float], None] | None = None):
+    def __init__(
+        self,
+        ws: Workspace,
+        *,
+        sleep: Callable[[float], None] | None = None,
+        measurer: Callable[..., Any] | None = None,
+    ):
         self.ws = ws
+        # Computes measurements for the pipeline runs (the owner's helper process), or None
+        # to measure in the job's own thread.
+        self.measurer = measurer
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._busy_projects: set[int] = set()
@@ -197,7 +206,9 @@ class JobRunner:
     def _pipeline_run(self, job: JobInfo, **options):
         """A pipeline run for `job` that stops when the job is canceled or the owner stops."""
         backend = self.ws.backend(job.input.get("backend"), job.input.get("model"))
-        run = self.ws.run(job.project_slug, backend, job_id=job.id, **options)
+        run = self.ws.run(
+            job.project_slug, backend, job_id=job.id, measurer=self.measurer, **options
+        )
         run.should_stop = self._stop_check(job.id)
         return run
 
