@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -130,3 +132,31 @@ def test_an_owner_measures_its_episodes_in_the_pool(workspace, sample_bible_path
         )
         assert stored is not None
         assert json.loads(stored) == expected.to_json()
+
+
+_PARENT = """
+import sys, time
+from novelcraft.metrics.measure_pool import shared_pool
+
+if __name__ == "__main__":
+    pool = shared_pool()
+    assert pool.start()
+    print(pool.child_pids()[0], flush=True)
+    time.sleep(120)
+"""
+
+
+def test_the_child_exits_when_its_parent_is_killed(tmp_path):
+    script = tmp_path / "parent.py"
+    script.write_text(_PARENT)
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(parent.stdout.readline())
+        assert _alive(child)
+        parent.kill()
+        parent.wait(timeout=30)
+        assert _gone(child), "the measurement process outlived its killed parent"
+    finally:
+        parent.kill()
+        parent.wait(timeout=30)
+        parent.stdout.close()

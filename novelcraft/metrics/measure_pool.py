@@ -20,8 +20,10 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
+import os
 import signal
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -39,8 +41,24 @@ START_TIMEOUT = 120.0
 MEASURE_TIMEOUT = 120.0
 
 
-def _child_init() -> None:
+# How often the child checks that the process that started it is still alive.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _exit_with_parent(parent: int) -> None:
+    # The child holds both ends of its work pipe, so a killed parent (kill -9, OOM) never
+    # closes it: without this watch the child would wait for work forever.
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def _child_init(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(
+        target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True
+    ).start()
     from novelcraft.metrics.sentences import get_kiwi
 
     get_kiwi()
@@ -56,8 +74,6 @@ def _child_measure(text: str, characters: list[dict], settings: str, banned: lis
 
 
 def _child_cpu() -> float:
-    import time
-
     return time.process_time()
 
 
@@ -99,7 +115,10 @@ class MeasurePool:
                 try:
                     context = multiprocessing.get_context(self.start_method)
                     self._executor = ProcessPoolExecutor(
-                        max_workers=1, mp_context=context, initializer=_child_init
+                        max_workers=1,
+                        mp_context=context,
+                        initializer=_child_init,
+                        initargs=(os.getpid(),),
                     )
                 except (OSError, ValueError) as exc:
                     self._give_up(exc)
