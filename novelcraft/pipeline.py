@@ -59,6 +59,8 @@ class Run:
     measurer: Callable[..., Measurement] | None = None
     pid: int = field(init=False)
     bible: Bible = field(init=False)
+    # (episode number, what its context read from the store): see `context`.
+    _context_reads: tuple[int, dict] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.pid = project_rows.project_id(self.ws.store, self.slug)
@@ -117,12 +119,20 @@ class Run:
             number,
             budget=self.settings.context.budget_chars,
             outline=outline,
-            summaries=gen.previous_summaries(self.ws.store, self.pid, number),
             instructions=self.instructions,
-            **ledger_steps.context_inputs(
-                self.ws.store, self.pid, self.bible, self.settings, number
-            ),
+            **self._context_inputs(number),
         )
+
+    def _context_inputs(self, number: int) -> dict:
+        """What episode `number`'s context reads from the store, read once per episode: the
+        outline's and the draft's contexts differ only by the outline, and what they read
+        (earlier episodes' summaries, events and foreshadows) is not written in between."""
+        if self._context_reads is None or self._context_reads[0] != number:
+            store = self.ws.store
+            inputs = ledger_steps.context_inputs(store, self.pid, self.bible, self.settings, number)
+            inputs["summaries"] = gen.previous_summaries(store, self.pid, number)
+            self._context_reads = (number, inputs)
+        return self._context_reads[1]
 
     def render(self, name: str, **variables) -> str:
         return prompts.render(name, variables, override_dir=self.ws.paths.prompts)
