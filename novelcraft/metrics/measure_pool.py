@@ -25,7 +25,7 @@ import signal
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from novelcraft.metrics.measure import measure
@@ -144,8 +144,9 @@ class MeasurePool:
             return None
         try:
             return executor.submit(fn, *args).result(timeout=timeout)
-        except (BrokenProcessPool, OSError, RuntimeError, TimeoutError) as exc:
-            # RuntimeError: submitted after shutdown (the owner is stopping).
+        except (BrokenProcessPool, CancelledError, OSError, RuntimeError, TimeoutError) as exc:
+            # RuntimeError: submitted after shutdown; CancelledError: queued when another
+            # thread gave the child up.
             with self._lock:
                 if not self._closed:
                     self._give_up(exc)
