@@ -17,7 +17,7 @@ from novelcraft.context import assemble, voice_profiles
 from novelcraft.errors import BadInput, NotFound
 from novelcraft.field_problems import problem_text
 from novelcraft.labels import step_label
-from novelcraft.metrics import Measurement
+from novelcraft.metrics import Measurement, measure
 from novelcraft.metrics.measure_cache import measurements
 from novelcraft.models import Bible, Episode, Outline
 from novelcraft.parse_problems import json_problem
@@ -56,8 +56,13 @@ class Run:
     log: Log = _quiet
     should_stop: Callable[[], bool] | None = None
     on_step: Callable[[str, float], None] | None = None
+    # Computes a measurement cache miss: `metrics.measure` unless the owner measures in a
+    # helper process (`metrics.measure_pool.MeasurePool.measure`).
+    measurer: Callable[..., Measurement] | None = None
     pid: int = field(init=False)
     bible: Bible = field(init=False)
+    # (episode number, what its context read from the store): see `context`.
+    _context_reads: tuple[int, dict] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.pid = project_rows.project_id(self.ws.store, self.slug)
@@ -72,6 +77,8 @@ class Run:
     ) -> CallResult:
         """One LLM task for episode `episode`; every attempt is logged in `llm_calls`."""
         self.check_stop()
+        # What the step deferred (log lines, call records, metrics) is seen before the wait.
+        self.ws.store.flush()
         try:
             return call_llm(
                 self.backend,
@@ -104,6 +111,7 @@ class Run:
             self.bible.characters,
             self.settings,
             banned_elements=self.bible.project.banned_elements,
+            compute=self.measurer or measure,
         )
 
     def context(self, number: int, outline: Outline | None = None):
@@ -113,12 +121,20 @@ class Run:
             number,
             budget=self.settings.context.budget_chars,
             outline=outline,
-            summaries=gen.previous_summaries(self.ws.store, self.pid, number),
             instructions=self.instructions,
-            **ledger_steps.context_inputs(
-                self.ws.store, self.pid, self.bible, self.settings, number
-            ),
+            **self._context_inputs(number),
         )
+
+    def _context_inputs(self, number: int) -> dict:
+        """What episode `number`'s context reads from the store, read once per episode: the
+        outline's and the draft's contexts differ only by the outline, and what they read
+        (earlier episodes' summaries, events and foreshadows) is not written in between."""
+        if self._context_reads is None or self._context_reads[0] != number:
+            store = self.ws.store
+            inputs = ledger_steps.context_inputs(store, self.pid, self.bible, self.settings, number)
+            inputs["summaries"] = gen.previous_summaries(store, self.pid, number)
+            self._context_reads = (number, inputs)
+        return self._context_reads[1]
 
     def render(self, name: str, **variables) -> str:
         return prompts.render(name, variables, override_dir=self.ws.paths.prompts)
@@ -398,6 +414,8 @@ def edit_episode(run: Run, number: int, content: str, *, expected_revision: int)
     saved = run.ws.save_episode(
         run.slug, number, content, expected_revision=expected_revision, kind="user", status="edited"
     )
+    # The metrics row first: it is deferred and commits with the checkpoint below.
+    gen.record_metrics(run.ws.store, run.pid, saved.id, number, "final", 1, m)
     gen.save_state(
         run.ws.store,
         saved.id,
@@ -405,7 +423,6 @@ def edit_episode(run: Run, number: int, content: str, *, expected_revision: int)
         passed=m.passed,
         style_metrics=m.to_json(),
     )
-    gen.record_metrics(run.ws.store, run.pid, saved.id, number, "final", 1, m)
     rederive(run, number)
     return run.ws.get_episode(run.slug, number)
 
@@ -428,6 +445,7 @@ def revise_episode(run: Run, number: int, instruction: str) -> Episode:
     m = run.measure(text)
     state = gen.pipeline_state(run.ws.store, episode.id)
     state["writer"] = run.backend.backend_id
+    gen.record_metrics(run.ws.store, run.pid, episode.id, number, "final", 1, m)
     gen.save_text(
         run.ws.store,
         episode.id,
@@ -438,7 +456,6 @@ def revise_episode(run: Run, number: int, instruction: str) -> Episode:
         passed=m.passed,
         status="edited",
     )
-    gen.record_metrics(run.ws.store, run.pid, episode.id, number, "final", 1, m)
     rederive(run, number)
     return run.ws.get_episode(run.slug, number)
 

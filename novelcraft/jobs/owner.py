@@ -22,6 +22,7 @@ from novelcraft.errors import BadInput
 from novelcraft.jobs.queue import EmbeddedConsumer, open_queue
 from novelcraft.jobs.runner import JobRunner
 from novelcraft.jobs.tasks import register
+from novelcraft.metrics.measure_pool import MeasurePool, shared_pool
 from novelcraft.models import JobInfo
 from novelcraft.store import jobs as job_rows
 
@@ -32,7 +33,13 @@ MONITOR_INTERVAL = 0.25
 
 class Owner:
     def __init__(
-        self, ws, workers: int | None = None, *, periodic: bool = True, serve_api: bool = True
+        self,
+        ws,
+        workers: int | None = None,
+        *,
+        periodic: bool = True,
+        serve_api: bool = True,
+        measure_pool: MeasurePool | None = None,
     ):
         workers = ws.settings.queue.workers if workers is None else workers
         if workers < 1:
@@ -41,7 +48,9 @@ class Owner:
         self.workers = workers
         self.periodic = periodic
         self.serve_api = serve_api
-        self.runner = JobRunner(ws)
+        # Measurements run in a helper process, shared by the process's owners (measure_pool).
+        self.measure_pool = measure_pool or shared_pool()
+        self.runner = JobRunner(ws, measurer=self.measure_pool.measure)
         # The consumer's own queue instance, its tasks bound to this runner; the Workspace's
         # instance (ws.tasks) only enqueues. Both read the same queue file.
         self.tasks = register(open_queue(ws.paths.queue), runner=self.runner)

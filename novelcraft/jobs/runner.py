@@ -37,8 +37,17 @@ class OutageTooLong(Exception):
 
 
 class JobRunner:
-    def __init__(self, ws: Workspace, *, sleep: Callable[[float], None] | None = None):
+    def __init__(
+        self,
+        ws: Workspace,
+        *,
+        sleep: Callable[[float], None] | None = None,
+        measurer: Callable[..., Any] | None = None,
+    ):
         self.ws = ws
+        # Computes measurements for the pipeline runs (the owner's helper process), or None
+        # to measure in the job's own thread.
+        self.measurer = measurer
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._busy_projects: set[int] = set()
@@ -82,6 +91,7 @@ class JobRunner:
                 self._running.add(job_id)
             self._execute(job_rows.get(store, job_id))
         finally:
+            store.flush()  # the job's last deferred log lines, before the worker idles
             with self._lock:
                 self._running.discard(job_id)
                 self._cancels.discard(job_id)
@@ -121,12 +131,13 @@ class JobRunner:
             log.exception("job %s crashed", job.id)
             self._fail(job, f"내부 오류(버그): {type(exc).__name__}: {exc}")
         else:
-            job_rows.finish(store, job.id, "completed", output=output, step="completed")
+            # Logged first: the deferred line commits with the job's final state.
             self._log(job.id, "info", "완료")
+            job_rows.finish(store, job.id, "completed", output=output, step="completed")
 
     def _fail(self, job: JobInfo, reason: str) -> None:
-        job_rows.finish(self.ws.store, job.id, "failed", error=reason, step="failed")
         self._log(job.id, "error", f"실패: {reason}")
+        job_rows.finish(self.ws.store, job.id, "failed", error=reason, step="failed")
         for child in job_rows.children(self.ws.store, job.id):
             if not child.finished:
                 job_rows.finish(self.ws.store, child.id, "canceled", step="batch_stopped")
@@ -138,7 +149,9 @@ class JobRunner:
         self._log(job_id, "warning", "서버 종료: 다음 시작 때 이어서 진행합니다")
 
     def _log(self, job_id: str, level: str, message: str) -> None:
-        job_rows.log(self.ws.store, job_id, level, message)
+        # Deferred: it commits with the job's next write (a step's progress, a checkpoint),
+        # and the store is flushed before any wait and when the job ends.
+        job_rows.log(self.ws.store, job_id, level, message, defer=True)
 
     # --- outages ------------------------------------------------------------------------
 
@@ -179,6 +192,7 @@ class JobRunner:
             return result
 
     def _wait(self, seconds: float, should_stop: Callable[[], bool]) -> None:
+        self.ws.store.flush()  # the outage's log line is seen while the job waits
         deadline = time.monotonic() + seconds
         while (left := deadline - time.monotonic()) > 0:
             if should_stop():
@@ -192,7 +206,9 @@ class JobRunner:
     def _pipeline_run(self, job: JobInfo, **options):
         """A pipeline run for `job` that stops when the job is canceled or the owner stops."""
         backend = self.ws.backend(job.input.get("backend"), job.input.get("model"))
-        run = self.ws.run(job.project_slug, backend, job_id=job.id, **options)
+        run = self.ws.run(
+            job.project_slug, backend, job_id=job.id, measurer=self.measurer, **options
+        )
         run.should_stop = self._stop_check(job.id)
         return run
 
@@ -237,10 +253,7 @@ class JobRunner:
             done += 1
             passed += bool(episode.passed)
             result = {"length": episode.length, "passed": episode.passed}
-            job_rows.finish(store, child.id, "completed", output=result, step="episode_done")
-            job_rows.update(
-                store, job.id, progress=done / total, step="episode_done", step_episode=number
-            )
+            job_rows.finish_episode(store, child.id, result, job.id, done / total, number)
         return {"episodes": total, "passed": passed}
 
     def _reset_for_regeneration(self, run, number: int, child_id: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from novelcraft.metrics.measure import measure
 from novelcraft.metrics.results import Measurement
@@ -56,8 +56,10 @@ class MeasureCache:
         settings: Settings | None = None,
         *,
         banned_elements: Sequence[str] = (),
+        compute: Callable[..., Measurement] = measure,
     ) -> Measurement:
-        """`novelcraft.metrics.measure`, computed at most once per distinct input while cached.
+        """`novelcraft.metrics.measure` (or `compute`, a function with its signature, such as
+        `MeasurePool.measure`), computed at most once per distinct input while cached.
 
         Callers get their own copy: a `Measurement` is a mutable pydantic model."""
         settings = settings or Settings()
@@ -68,7 +70,7 @@ class MeasureCache:
                 self._items.move_to_end(key)
                 self.hits += 1
         if found is None:
-            found = measure(text, characters, settings, banned_elements=banned_elements)
+            found = compute(text, characters, settings, banned_elements=banned_elements)
             with self._lock:
                 self.misses += 1
                 self._items[key] = found

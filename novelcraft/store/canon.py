@@ -204,8 +204,7 @@ def record_inclusions(
 ) -> None:
     """What episode `number`'s context included: (event id, its episode) pairs and the
     episodes whose summaries it used. A new context also ends the episode's stale reasons."""
-    events = [[pid, number, "event", i, n] for i, n in events]
-    rows = events + [[pid, number, "summary", None, n] for n in summaries]
+    rows = [("event", i, n) for i, n in events] + [("summary", None, n) for n in summaries]
     with store.transaction() as cur:
         cur.execute(
             "DELETE FROM context_inclusions WHERE project_id = ? AND episode_number = ?",
@@ -216,10 +215,14 @@ def record_inclusions(
             [pid, number],
         )
         if rows:
-            cur.executemany(
+            # One statement over three bound lists (unnested side by side): `executemany`
+            # runs one INSERT per row, ~0.5 ms each, and a context includes dozens.
+            kinds, event_ids, sources = (list(column) for column in zip(*rows, strict=True))
+            cur.execute(
                 "INSERT INTO context_inclusions (project_id, episode_number, kind, event_id,"
-                " source_episode) VALUES (?, ?, ?, ?, ?)",
-                rows,
+                " source_episode) SELECT ?, ?, unnest(CAST(? AS VARCHAR[])), "
+                "unnest(CAST(? AS BIGINT[])), unnest(CAST(? AS INTEGER[]))",
+                [pid, number, kinds, event_ids, sources],
             )
 
 

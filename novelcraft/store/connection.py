@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,8 @@ class Store:
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._guard = threading.Lock()
+        # Deferred writes of each thread (see `defer`), by thread id, so `close` finds them all.
+        self._pending: dict[int, list[tuple[str, list[Any]]]] = {}
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self._local, "cursor", None)
@@ -58,16 +61,68 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All statements inside commit together or not at all."""
+        """All statements inside commit together or not at all, with this thread's deferred
+        writes. A transaction opened inside another one joins it."""
         cur = self.cursor()
+        if getattr(self._local, "depth", 0):
+            self._local.depth += 1
+            try:
+                yield cur
+            finally:
+                self._local.depth -= 1
+            return
+        pending = self._take_pending()
         cur.execute("BEGIN TRANSACTION")
+        self._local.depth = 1
         try:
+            for sql, params in pending:
+                cur.execute(sql, params)
             yield cur
         except BaseException:
             cur.execute("ROLLBACK")
+            self._restore_pending(pending)
             raise
         else:
             cur.execute("COMMIT")
+        finally:
+            self._local.depth = 0
+
+    # --- deferred writes ------------------------------------------------------------------
+
+    def defer(self, sql: str, params: Sequence[Any]) -> None:
+        """Write a row of telemetry (a log line, an LLM call, a metrics row) with this thread's
+        next transaction instead of in a commit of its own.
+
+        Each commit syncs the write-ahead log to disk, and a pipeline step used to pay for
+        several (its log lines, every call record, the metrics) before the commit of its own
+        checkpoint. Deferred rows are only ever inserted, never read back by the writing thread
+        before they land. Whoever defers must `flush` before it waits (for a model, a backoff,
+        the next job): what is deferred is invisible to other threads until then.
+        """
+        pending = self._pending.get(threading.get_ident())
+        if pending is None:
+            with self._guard:
+                pending = self._pending.setdefault(threading.get_ident(), [])
+        pending.append((sql, list(params)))
+
+    def flush(self) -> None:
+        """Commit this thread's deferred writes now (nothing to do when there are none)."""
+        if self._pending.get(threading.get_ident()) and not getattr(self._local, "depth", 0):
+            with self.transaction():
+                pass
+
+    def _take_pending(self) -> list[tuple[str, list[Any]]]:
+        pending = self._pending.get(threading.get_ident())
+        if not pending:
+            return []
+        taken = list(pending)
+        pending.clear()
+        return taken
+
+    def _restore_pending(self, rows: list[tuple[str, list[Any]]]) -> None:
+        if rows:
+            pending = self._pending.setdefault(threading.get_ident(), [])
+            pending[:0] = rows
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> duckdb.DuckDBPyConnection:
         return self.cursor().execute(sql, params or [])
@@ -95,12 +150,32 @@ class Store:
         ]
 
     def close(self) -> None:
+        # Rows other threads deferred and never flushed (a job that died between a call record
+        # and its checkpoint) still land: they were measured, so they are kept.
+        with self._guard:
+            leftover = [row for rows in self._pending.values() for row in rows]
+            self._pending.clear()
+        if leftover:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                for sql, params in leftover:
+                    cur.execute(sql, params)
+            except duckdb.Error:
+                cur.execute("ROLLBACK")  # the database is closing anyway; telemetry only
+            else:
+                cur.execute("COMMIT")
         with self._guard:
             for cur in self._cursors:
                 cur.close()
             self._cursors.clear()
         self._local = threading.local()
         self._conn.close()
+
+
+def utc_now() -> datetime:
+    """Now as the TIMESTAMP columns hold it (UTC, naive): for a deferred row's own time."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def to_json(value: Any) -> str:

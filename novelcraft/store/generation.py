@@ -7,7 +7,7 @@ from typing import Any
 
 from novelcraft.models import Outline
 from novelcraft.redact import redact
-from novelcraft.store.connection import Store, from_json, to_json
+from novelcraft.store.connection import Store, from_json, to_json, utc_now
 from novelcraft.store.episodes import add_version, text_length
 
 # The metric columns of `episode_metrics`, in table order (reports read the same list).
@@ -76,7 +76,9 @@ def save_state(store: Store, episode_id: int, state: dict[str, Any], **columns: 
             value = to_json(value)
         sets.append(f"{name} = ?")
         params.append(value)
-    store.execute(f"UPDATE episodes SET {', '.join(sets)} WHERE id = ?", [*params, episode_id])
+    # A transaction: the step's deferred telemetry (`Store.defer`) commits with its checkpoint.
+    with store.transaction() as cur:
+        cur.execute(f"UPDATE episodes SET {', '.join(sets)} WHERE id = ?", [*params, episode_id])
 
 
 def save_text(
@@ -118,7 +120,8 @@ def record_metrics(
     # One row per (episode, stage, attempt): a step re-run after a crash between this write and
     # its checkpoint replaces the row instead of adding a second one (m006's unique key).
     updates = ", ".join(f"{c} = excluded.{c}" for c in (*METRIC_COLUMNS, "warnings"))
-    store.execute(
+    # Deferred: the row commits with the step's checkpoint, which follows it (`Store.defer`).
+    store.defer(
         f"INSERT INTO episode_metrics (project_id, episode_id, episode_number, stage, attempt, "
         f"{', '.join(METRIC_COLUMNS)}, warnings) VALUES (?, ?, ?, ?, ?, "
         f"{', '.join('?' for _ in METRIC_COLUMNS)}, ?) "
@@ -151,10 +154,12 @@ def mark_later_stale(store: Store, pid: int, number: int) -> int:
 def record_call(
     store: Store, record, *, job_id: str | None, pid: int | None, episode: int | None = None
 ) -> None:
-    store.execute(
+    """Deferred (`Store.defer`): a call's record commits with the step's next write, and the
+    pipeline flushes before it waits on the next call."""
+    store.defer(
         "INSERT INTO llm_calls (job_id, project_id, episode_number, backend, model, purpose, "
-        "prompt_chars, output_chars, prompt_tokens, output_tokens, duration_ms, ok, error) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "prompt_chars, output_chars, prompt_tokens, output_tokens, duration_ms, ok, error, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             job_id,
             pid,
@@ -169,5 +174,6 @@ def record_call(
             record.duration_ms,
             record.ok,
             None if record.error is None else redact(record.error),
+            utc_now(),
         ],
     )

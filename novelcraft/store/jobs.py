@@ -18,7 +18,7 @@ from typing import Any
 
 from novelcraft.models import ACTIVE, FINISHED, JobInfo, JobLog
 from novelcraft.redact import redact
-from novelcraft.store.connection import Store, from_json, to_json
+from novelcraft.store.connection import Store, from_json, to_json, utc_now
 
 _SELECT = (
     "SELECT j.*, p.slug AS project_slug FROM generation_jobs j "
@@ -143,8 +143,9 @@ def report_progress(
     params: list[Any] = [step, step_episode]
     for job_id, fraction in progress.items():
         params += [job_id, fraction]
-    with _writes:
-        store.execute(
+    # A transaction, so the log lines a step deferred commit with its progress (one commit).
+    with _writes, store.transaction() as cur:
+        cur.execute(
             "UPDATE generation_jobs SET step = ?, step_episode = ?, "
             f"progress = CASE id {cases} END "
             f"WHERE id IN ({marks})",
@@ -186,11 +187,21 @@ def finish(
             fields["step_episode"] = None
     assignments = ", ".join(f"{name} = ?" for name in fields)
     values = [to_json(v) if name == "output" else v for name, v in fields.items()]
-    with _writes:
-        store.execute(
+    # A transaction, so the log lines deferred before it commit with it.
+    with _writes, store.transaction() as cur:
+        cur.execute(
             f"UPDATE generation_jobs SET {assignments}, completed_at = now() WHERE id = ?",
             [*values, job_id],
         )
+
+
+def finish_episode(
+    store: Store, child_id: str, output: dict, job_id: str, progress: float, number: int
+) -> None:
+    """A batch's episode is done: the episode's job and the batch's progress in one commit."""
+    with _writes, store.transaction():
+        finish(store, child_id, "completed", output=output, step="episode_done")
+        update(store, job_id, progress=progress, step="episode_done", step_episode=number)
 
 
 def request_cancel(store: Store, job_id: str) -> None:
@@ -213,11 +224,15 @@ def cancel_requested(store: Store, job_id: str) -> bool:
     return bool(store.scalar("SELECT cancel_requested FROM generation_jobs WHERE id = ?", [job_id]))
 
 
-def log(store: Store, job_id: str, level: str, message: str) -> None:
-    store.execute(
-        "INSERT INTO job_logs (job_id, level, message) VALUES (?, ?, ?)",
-        [job_id, level, redact(message)],
-    )
+def log(store: Store, job_id: str, level: str, message: str, *, defer: bool = False) -> None:
+    """A log line of the job; with `defer`, it lands with the thread's next transaction
+    (`Store.defer`) but keeps the time it was logged."""
+    params = [job_id, level, redact(message), utc_now()]
+    sql = "INSERT INTO job_logs (job_id, level, message, ts) VALUES (?, ?, ?, ?)"
+    if defer:
+        store.defer(sql, params)
+    else:
+        store.execute(sql, params)
 
 
 def logs(

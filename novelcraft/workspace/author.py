@@ -74,8 +74,9 @@ def save_author_edit(
         slug, number, content, expected_revision=expected_revision, kind="user", status="edited"
     )
     state = gen.pipeline_state(ws.store, saved.id)
-    gen.save_state(ws.store, saved.id, state, passed=m.passed, style_metrics=m.to_json())
+    # The metrics row first: it is deferred and commits with the checkpoint below.
     gen.record_metrics(ws.store, ws.project_id(slug), saved.id, number, "final", 1, m)
+    gen.save_state(ws.store, saved.id, state, passed=m.passed, style_metrics=m.to_json())
     return ws.get_episode(slug, number)
 
 
