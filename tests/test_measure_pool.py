@@ -15,6 +15,7 @@ from metrics_helpers import corpus_files, corpus_text
 
 from novelcraft.jobs.owner import Owner
 from novelcraft.metrics import measure
+from novelcraft.metrics.measure_cache import measurements
 from novelcraft.metrics.measure_pool import MeasurePool
 from novelcraft.models import Character, SpeechStyle
 from novelcraft.settings import Settings
@@ -113,6 +114,9 @@ def test_close_stops_the_child_and_later_calls_measure_in_process(pool, inputs):
 
 
 def test_an_owner_measures_its_episodes_in_the_pool(workspace, sample_bible_path, pool):
+    # The offline writer is deterministic: an earlier test of this process may have measured
+    # these very texts, and the process-wide cache would answer without the pool.
+    measurements.clear()
     slug = workspace.import_bible(sample_bible_path)
     with Owner(workspace, workers=1, periodic=False, measure_pool=pool) as owner:
         job = owner.wait(workspace.submit_batch(slug, 1, 2), poll=0.1)
