@@ -23,6 +23,7 @@ from novelcraft.dashboards.tables import korean_table
 from novelcraft.dashboards.voice_distinctiveness_panel import VoiceDistinctivenessPanel
 
 DEFAULT_METRICS = ("length", "avg_sentence_length", "dialogue_ratio", "repetition_rate")
+FIRST_ROW = 2  # charts side by side
 
 
 class QualityScreen(pn.viewable.Viewer):
@@ -47,13 +48,14 @@ class QualityScreen(pn.viewable.Viewer):
             guard_rows=season_guard_rows(self.state.ws, self.state.project),
         )
 
-    def charts(self) -> list | None:
-        """One Bokeh figure per chosen metric; a click opens the episode nearest to it (the
-        points sit on integers)."""
+    def charts(self, metrics: list[str] | None = None) -> list | None:
+        """One Bokeh figure per metric (the chosen ones by default); a click opens the episode
+        nearest to it (the points sit on integers)."""
         if self.frame is None or self.frame.empty:
             return None
         settings = self.state.ws.settings
-        return [metric_chart(self.frame, m, settings, on_tap=self.open_near) for m in self.metrics]
+        chosen = self.metrics if metrics is None else metrics
+        return [metric_chart(self.frame, m, settings, on_tap=self.open_near) for m in chosen]
 
     def season_comparison(self) -> hv.Layout | None:
         if self.frame is None or self.frame.empty:
@@ -79,20 +81,23 @@ class QualityScreen(pn.viewable.Viewer):
     def __panel__(self):
         w, p = pn.widgets, self.param
 
-        def chart_pane(_frame, _metrics):
-            figures = self.charts()
-            if figures is None:
-                return pn.pane.Markdown("아직 측정된 회차가 없습니다.")
-            return pn.Column(
-                pn.pane.HTML(LEGEND_HTML),
-                pn.GridBox(
-                    *(pn.pane.Bokeh(f, sizing_mode="stretch_width") for f in figures),
-                    ncols=2,
-                    sizing_mode="stretch_width",
-                    css_classes=["nc-charts"],
-                ),
+        def grid(metrics):
+            return pn.GridBox(
+                *(pn.pane.Bokeh(f, sizing_mode="stretch_width") for f in self.charts(metrics)),
+                ncols=2,
                 sizing_mode="stretch_width",
+                css_classes=["nc-charts"],
             )
+
+        def chart_pane(_frame, metrics):
+            if self.frame is None or self.frame.empty:
+                return pn.pane.Markdown("아직 측정된 회차가 없습니다.")
+            # The first row comes with the page; the rest is built and sent once it is drawn.
+            first, rest = metrics[:FIRST_ROW], metrics[FIRST_ROW:]
+            parts = [pn.pane.HTML(LEGEND_HTML), grid(first)]
+            if rest:
+                parts.append(pn.panel(lambda: grid(rest), defer_load=True))
+            return pn.Column(*parts, sizing_mode="stretch_width")
 
         def comparison_pane(_frame, _metrics):
             layout = self.season_comparison()

@@ -23,11 +23,14 @@ from bokeh.models import (
     BoxAnnotation,
     ColumnDataSource,
     FixedTicker,
+    GlyphRenderer,
     HoverTool,
     Label,
     Legend,
     LegendItem,
     Range1d,
+    Scatter,
+    Segment,
     Span,
 )
 from bokeh.plotting import figure
@@ -163,9 +166,14 @@ def chart_marks(frame: pd.DataFrame, metric: str, settings) -> ChartMarks:
     )
 
 
-def _source(frame: pd.DataFrame) -> ColumnDataSource:
-    # Columns only: Bokeh would add the frame's index as one more column.
-    return ColumnDataSource({name: frame[name].to_numpy() for name in frame.columns})
+def _add(fig, name: str, frame: pd.DataFrame, glyph) -> GlyphRenderer:
+    """One renderer of `glyph` over the columns of `frame` (not its index). Built by hand:
+    `figure.scatter` and friends add three more glyph models per renderer (selected,
+    unselected, muted) that the browser derives by itself when they are left out."""
+    source = ColumnDataSource({column: frame[column].to_numpy() for column in frame.columns})
+    renderer = GlyphRenderer(data_source=source, glyph=glyph, name=name)
+    fig.renderers.append(renderer)
+    return renderer
 
 
 def trend_figure(marks: ChartMarks, on_tap: Callable[[float], object] | None = None):
@@ -198,28 +206,22 @@ def trend_figure(marks: ChartMarks, on_tap: Callable[[float], object] | None = N
         )
     if marks.boundaries:  # every season boundary in one glyph
         bottom, top = marks.y_range
-        fig.segment(
-            x0=marks.boundaries,
-            y0=[bottom] * len(marks.boundaries),
-            x1=marks.boundaries,
-            y1=[top] * len(marks.boundaries),
-            line_color="#777",
-            line_dash="dotted",
-            line_width=1,
-            name="boundaries",
-        )
+        edges = pd.DataFrame({"x": marks.boundaries, "bottom": bottom, "top": top})
+        _add(
+            fig,
+            "boundaries",
+            edges,
+            Segment(x0="x", y0="bottom", x1="x", y1="top", line_color="#777", line_width=1,
+                    line_dash="dotted"),
+        )  # fmt: skip
     if len(marks.medians):
-        fig.segment(
-            x0="x0",
-            y0="median",
-            x1="x1",
-            y1="median",
-            source=_source(marks.medians),
-            line_color="colour",
-            line_width=3,
-            line_alpha=0.8,
-            name="medians",
-        )
+        _add(
+            fig,
+            "medians",
+            marks.medians,
+            Segment(x0="x0", y0="median", x1="x1", y1="median", line_color="colour",
+                    line_width=3, line_alpha=0.8),
+        )  # fmt: skip
     if marks.baseline is not None:
         fig.add_layout(
             Span(
@@ -243,13 +245,11 @@ def trend_figure(marks: ChartMarks, on_tap: Callable[[float], object] | None = N
                 name="baseline-label",
             )
         )
-    points = fig.scatter(
-        "episode_number",
-        "value",
-        source=_source(marks.points),
-        color="colour",
-        size=7,
-        name="points",
+    points = _add(
+        fig,
+        "points",
+        marks.points,
+        Scatter(x="episode_number", y="value", size=7, fill_color="colour", line_color="colour"),
     )
     fig.add_tools(
         HoverTool(
@@ -265,16 +265,13 @@ def trend_figure(marks: ChartMarks, on_tap: Callable[[float], object] | None = N
         ]
         fig.add_layout(Legend(items=items, name="seasons"), "right")
     if len(marks.outside):
-        fig.scatter(
-            "episode_number",
-            "value",
-            source=_source(marks.outside),
-            marker="x",
-            color=OUT_COLOUR,
-            size=12,
-            line_width=2,
-            name="outside",
-        )
+        _add(
+            fig,
+            "outside",
+            marks.outside,
+            Scatter(x="episode_number", y="value", marker="x", size=12, line_width=2,
+                    line_color=OUT_COLOUR),
+        )  # fmt: skip
     if on_tap is not None:
         fig.on_event(Tap, lambda event: on_tap(event.x))
     return fig

@@ -103,7 +103,7 @@ def two_seasons() -> pd.DataFrame:
 def test_chart_marks_band_baseline_seasons_and_out_of_band_points(workspace):
     settings = workspace.settings
     chart = metric_chart(two_seasons(), "length", settings)
-    assert column(chart, "boundaries", "x0") == [3.5]  # the season boundary
+    assert column(chart, "boundaries", "x") == [3.5]  # the season boundary
     assert column(chart, "medians", "median") == [8200.0, 7900.0]  # per-season medians
     crosses = drawn(chart, "outside")
     assert crosses.glyph.marker == "x"
