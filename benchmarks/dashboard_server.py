@@ -4,7 +4,8 @@
 
 It does what `serve` does (opens the workspace, starts the job owner, serves `make_app` with
 the same extensions and options) and also serves `/bare`: a Panel page with one line of text
-and nothing of NovelCraft, the yardstick the screens are compared with. Both come from this
+and nothing of NovelCraft, the yardstick the screens are compared with, and `/framed`: the same
+text inside the app's page template, the frame every screen is drawn in. All come from this
 one process, so the comparison shares its load, its Tornado loop and its JS bundles. It writes
 `bench-server.json` (pid, port) into the workspace once it listens; SIGTERM stops it.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 import panel as pn
 
 from novelcraft.dashboards.app import make_app, setup_extensions
+from novelcraft.dashboards.page_template import ShellTemplate
 from novelcraft.jobs.owner import Owner
 from novelcraft.workspace import Workspace
 
@@ -30,6 +32,18 @@ def bare_page():
     return pn.Column(pn.pane.Markdown(BARE_TEXT, css_classes=["nc-bare"]))
 
 
+def framed_page():
+    """The bare text inside the app's page template (header, sidebar, Bootstrap): the part of
+    every screen's time that is the frame, not the screen."""
+    return ShellTemplate(
+        title="NovelCraft",
+        sidebar=[pn.pane.Markdown(BARE_TEXT)],
+        main=[bare_page()],
+        sidebar_width=260,
+        header_background="#243b55",
+    )
+
+
 def main() -> None:
     root, port = Path(sys.argv[1]), int(sys.argv[2])
     ws = Workspace.open(root)
@@ -38,7 +52,8 @@ def main() -> None:
         setup_extensions()
         origins = [f"127.0.0.1:{port}", f"localhost:{port}"]
         server = pn.serve(
-            {"/": make_app(ws), "/bare": bare_page}, address="127.0.0.1", port=port,
+            {"/": make_app(ws), "/bare": bare_page, "/framed": framed_page},
+            address="127.0.0.1", port=port,
             show=False, start=False, threaded=False, liveness=True, title="NovelCraft",
             websocket_origin=origins,
         )  # fmt: skip

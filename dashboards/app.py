@@ -21,6 +21,7 @@ from novelcraft.dashboards.editor import EditorScreen
 from novelcraft.dashboards.episodes_screen import EpisodesScreen
 from novelcraft.dashboards.feedback import describe_error, log
 from novelcraft.dashboards.jobs_screen import JobsScreen
+from novelcraft.dashboards.page_template import ShellTemplate
 from novelcraft.dashboards.projects import ProjectsScreen
 from novelcraft.dashboards.quality import QualityScreen
 from novelcraft.dashboards.settings_form import BACKEND_LABELS
@@ -135,14 +136,14 @@ class Shell(param.Parameterized):
             css_classes=["nc-nav"],
         )
 
-    def template(self) -> pn.template.BaseTemplate:
+    def template(self) -> ShellTemplate:
         main = pn.panel(
             pn.bind(
                 lambda _s, _p: self.current(), self.state.param.screen, self.state.param.project
             ),
             sizing_mode="stretch_width",
         )
-        return pn.template.BootstrapTemplate(
+        return ShellTemplate(
             title="NovelCraft",
             sidebar=[
                 self.project_picker(),

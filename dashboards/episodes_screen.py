@@ -25,6 +25,10 @@ STATUS_LABELS = {
     "final": "완성",
 }
 COLUMNS = ["회차", "제목", "상태", "작가", "분량", "검증", "맥락"]
+# Every column's width given: otherwise Tabulator measures every cell in the browser to size
+# the columns, which was most of the time the table took to draw (issue 15). The badge strip
+# (9 badges) fits in full; a longer title ends in "…".
+WIDTHS = {"회차": 80, "제목": 150, "상태": 92, "작가": 108, "분량": 84, "검증": 520, "맥락": 104}
 DEMO_BADGE = "🤖 데모 작가"
 
 
@@ -138,6 +142,7 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
                 sizing_mode="stretch_width",
                 css_classes=["nc-episodes-table"],
                 layout="fit_data_table",
+                widths=WIDTHS,
             )
 
             def on_select(event):

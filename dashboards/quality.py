@@ -23,12 +23,13 @@ from novelcraft.dashboards.tables import korean_table
 from novelcraft.dashboards.voice_distinctiveness_panel import VoiceDistinctivenessPanel
 
 DEFAULT_METRICS = ("length", "avg_sentence_length", "dialogue_ratio", "repetition_rate")
+FIRST_ROW = 2  # charts side by side
 
 
 class QualityScreen(pn.viewable.Viewer):
     state = param.ClassSelector(class_=AppState)
-    # Four charts by default keep the screen quick to draw (each HoloViews plot costs ~0.15 s
-    # to build); the others are one click away in the metric picker.
+    # Four charts by default keep the screen quick to draw; the others are one click away in
+    # the metric picker.
     metrics = param.ListSelector(default=list(DEFAULT_METRICS), objects=list(CHART_METRICS))
     frame = param.DataFrame(default=None)
     guard_rows = param.List(default=[])
@@ -47,18 +48,14 @@ class QualityScreen(pn.viewable.Viewer):
             guard_rows=season_guard_rows(self.state.ws, self.state.project),
         )
 
-    def charts(self) -> hv.Layout | None:
+    def charts(self, metrics: list[str] | None = None) -> list | None:
+        """One Bokeh figure per metric (the chosen ones by default); a click opens the episode
+        nearest to it (the points sit on integers)."""
         if self.frame is None or self.frame.empty:
             return None
         settings = self.state.ws.settings
-        charts = []
-        for metric in self.metrics:
-            chart = metric_chart(self.frame, metric, settings)
-            # A click on the chart opens the episode nearest to it (the points sit on integers).
-            tap = hv.streams.Tap(source=chart, x=None, y=None)
-            tap.add_subscriber(lambda x=None, y=None: self.open_near(x))
-            charts.append(chart)
-        return hv.Layout(charts).cols(2).opts(shared_axes=False)
+        chosen = self.metrics if metrics is None else metrics
+        return [metric_chart(self.frame, m, settings, on_tap=self.open_near) for m in chosen]
 
     def season_comparison(self) -> hv.Layout | None:
         if self.frame is None or self.frame.empty:
@@ -84,15 +81,23 @@ class QualityScreen(pn.viewable.Viewer):
     def __panel__(self):
         w, p = pn.widgets, self.param
 
-        def chart_pane(_frame, _metrics):
-            layout = self.charts()
-            if layout is None:
-                return pn.pane.Markdown("아직 측정된 회차가 없습니다.")
-            return pn.Column(
-                pn.pane.HTML(LEGEND_HTML),
-                pn.pane.HoloViews(layout, sizing_mode="stretch_width", css_classes=["nc-charts"]),
+        def grid(metrics):
+            return pn.GridBox(
+                *(pn.pane.Bokeh(f, sizing_mode="stretch_width") for f in self.charts(metrics)),
+                ncols=2,
                 sizing_mode="stretch_width",
+                css_classes=["nc-charts"],
             )
+
+        def chart_pane(_frame, metrics):
+            if self.frame is None or self.frame.empty:
+                return pn.pane.Markdown("아직 측정된 회차가 없습니다.")
+            # The first row comes with the page; the rest is built and sent once it is drawn.
+            first, rest = metrics[:FIRST_ROW], metrics[FIRST_ROW:]
+            parts = [pn.pane.HTML(LEGEND_HTML), grid(first)]
+            if rest:
+                parts.append(pn.panel(lambda: grid(rest), defer_load=True))
+            return pn.Column(*parts, sizing_mode="stretch_width")
 
         def comparison_pane(_frame, _metrics):
             layout = self.season_comparison()
@@ -144,8 +149,8 @@ class QualityScreen(pn.viewable.Viewer):
                     p.metrics,
                     name="지표",
                     options={v[0]: k for k, v in CHART_METRICS.items()},
-                    button_type="primary",
-                    button_style="outline",
+                    color="primary",
+                    variant="outline",
                     css_classes=["nc-metric-picker"],
                 ),
                 download,
@@ -154,12 +159,17 @@ class QualityScreen(pn.viewable.Viewer):
             # cost as much to draw as the trend charts, so they are drawn when asked for.
             pn.Tabs(
                 ("회차별 추이", pn.bind(chart_pane, p.frame, p.metrics)),
-                ("시즌 비교", pn.bind(comparison_pane, p.frame, p.metrics)),
+                # Built when the tab is first shown, not with the page.
+                (
+                    "시즌 비교",
+                    pn.param.ParamFunction(pn.bind(comparison_pane, p.frame, p.metrics), lazy=True),
+                ),
                 dynamic=True,
                 sizing_mode="stretch_width",
                 css_classes=["nc-quality-tabs"],
             ),
-            pn.bind(tables, p.frame, p.guard_rows),
+            # Below the fold: sent once the charts are on screen.
+            pn.panel(pn.bind(tables, p.frame, p.guard_rows), defer_load=True),
             VoiceDistinctivenessPanel(state=self.state),
             sizing_mode="stretch_width",
         )

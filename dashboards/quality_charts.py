@@ -2,15 +2,38 @@
 points coloured by season, the target band, the human baseline always inside the axis (the
 axis widens to hold it), season boundaries with each season's median, out-of-band points
 crossed, values in % where the tables use %, integer episode ticks; and a season comparison
-with one box per season."""
+with one box per season.
+
+The trend charts are plain Bokeh figures (issue 15): through HoloViews every layer of every
+chart became its own plot object, which took most of the screen's server time, and its
+renderers most of the browser's. `chart_marks` computes what a chart shows as plain data and
+`trend_figure` draws it with one Bokeh model per kind of mark."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import holoviews as hv
 import holoviews.plotting.bokeh
 import pandas as pd
+from bokeh.events import Tap
+from bokeh.models import (
+    BoxAnnotation,
+    ColumnDataSource,
+    FixedTicker,
+    GlyphRenderer,
+    HoverTool,
+    Label,
+    Legend,
+    LegendItem,
+    Range1d,
+    Scatter,
+    Segment,
+    Span,
+)
+from bokeh.plotting import figure
 
 from novelcraft.dashboards.quality_data import CHART_METRICS, human_median, target_band
 from novelcraft.metrics.thresholds import metric_ranges
@@ -19,6 +42,7 @@ SEASON_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c
 BAND_COLOUR = "#2ca02c"
 OUT_COLOUR = "#d62728"
 MAX_TICKS = 12
+CHART_HEIGHT = 240
 LEGEND_HTML = (
     '<div class="nc-chart-legend" style="font-size:13px;color:#444">'
     '<span style="background:rgba(44,160,44,.18);padding:0 10px;margin-right:4px"></span>'
@@ -61,92 +85,201 @@ def y_range(values: list[float], band: tuple, baseline: float | None) -> tuple[f
     marks += [b for b in band if b is not None]
     if baseline is not None:
         marks.append(baseline)
+    if not marks:
+        return 0.0, 1.0
     low, high = min(marks), max(marks)
     pad = (high - low) * 0.08 or abs(high) * 0.1 or 1.0
     return (low - pad if low - pad > 0 or low < 0 else 0.0), high + pad
 
 
-def metric_chart(frame: pd.DataFrame, metric: str, settings) -> hv.Overlay:
+@dataclass(frozen=True)
+class ChartMarks:
+    """Everything one trend chart shows, in the chart's units (% already applied)."""
+
+    metric: str
+    title: str
+    unit: str
+    points: pd.DataFrame  # episode_number, value, season, colour
+    band: tuple[float, float] | None  # drawn edges; an open edge runs to the axis
+    baseline: float | None  # the human-prose median
+    boundaries: list[float]  # x of each season boundary
+    medians: pd.DataFrame  # season, x0, x1, median, colour
+    outside: pd.DataFrame  # episode_number, value of the out-of-band points
+    ticks: list[int]
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    colours: dict[str, str] = field(default_factory=dict)
+
+
+def chart_marks(frame: pd.DataFrame, metric: str, settings) -> ChartMarks:
     label = CHART_METRICS[metric][0]
     scale = scaled(metric, settings)
     unit = "%" if scale == 100 else ""
-    data = frame[["episode_number", metric, "season"]].dropna().copy()
-    data["value"] = data[metric] * scale
+    data = frame[["episode_number", metric, "season"]].dropna()
+    data = pd.DataFrame(
+        {
+            "episode_number": data["episode_number"].astype(int),
+            "value": data[metric].astype(float) * scale,
+            "season": data["season"].astype(str),
+        }
+    ).sort_values("episode_number")
     low, high = (v * scale if v is not None else None for v in target_band(metric, settings))
     baseline = human_median(metric)
     baseline = baseline * scale if baseline is not None else None
     bottom, top = y_range(list(data["value"]), (low, high), baseline)
     seasons = _seasons(data) if len(data) else []
     colours = {s: SEASON_COLOURS[i % len(SEASON_COLOURS)] for i, (s, _, _) in enumerate(seasons)}
-    layers: list = []
+    data["colour"] = [colours[s] for s in data["season"]]
+    band = None
     if low is not None or high is not None:
-        layers.append(
-            hv.HSpan(low if low is not None else bottom, high if high is not None else top).opts(
-                color=BAND_COLOUR, alpha=0.15
-            )
-        )
-    if len(seasons) > 1:  # season boundaries, as one element
-        layers.append(
-            hv.VLines([first - 0.5 for _season, first, _last in seasons[1:]]).opts(
-                color="#777", line_dash="dotted", line_width=1
-            )
-        )
-    medians = [
-        (first - 0.3, m, last + 0.3, m, season)
-        for season, first, last in seasons
-        for m in [float(data.loc[data["season"] == season, "value"].median())]
-    ]
-    if medians:  # one element for all seasons: each Bokeh renderer costs drawing time
-        layers.append(
-            hv.Segments(medians, ["x0", "y0", "x1", "y1"], ["season"]).opts(
-                color="season", cmap=colours, line_width=3, alpha=0.8, show_legend=False
-            )
-        )
-    if baseline is not None:
-        layers.append(hv.HLine(baseline).opts(color="#555", line_dash="dashed", line_width=1.5))
-        layers.append(
-            hv.Text(
-                data["episode_number"].min() if len(data) else 1,
-                baseline,
-                f" 사람 글 {baseline:,.1f}{unit}",
-                halign="left",
-                valign="bottom",
-            ).opts(text_font_size="8pt", text_color="#555")
-        )
-    points = hv.Scatter(data, "episode_number", ["value", "season"], label="회차").opts(
-        color="season",
-        cmap=colours or {"—": SEASON_COLOURS[0]},
-        size=7,
-        tools=["hover", "tap"],
-        show_legend=True,
-        legend_position="right",
-        nonselection_alpha=1.0,
+        band = (low if low is not None else bottom, high if high is not None else top)
+    by_season = data.groupby("season")["value"].median()
+    medians = pd.DataFrame(
+        [
+            (season, first - 0.3, last + 0.3, float(by_season[season]), colours[season])
+            for season, first, last in seasons
+        ],
+        columns=["season", "x0", "x1", "median", "colour"],
     )
-    layers.append(points)
-    outside = data[
-        [not (low is None or v >= low) or not (high is None or v <= high) for v in data["value"]]
-    ]
-    if len(outside):
-        layers.append(
-            hv.Scatter(outside, "episode_number", "value").opts(
-                marker="x", color=OUT_COLOUR, size=12, line_width=2
-            )
-        )
-    ticks = episode_ticks([int(n) for n in data["episode_number"]])
-    return hv.Overlay(layers).opts(
-        title=f"{label}{f' ({unit})' if unit else ''}",
-        height=240,
-        responsive=True,
-        xlabel="회차",
-        ylabel=unit,
-        ylim=(bottom, top),
-        xlim=(ticks[0] - 0.6, max(ticks[-1], int(data["episode_number"].max() or 1)) + 0.6)
+    inside = [(low is None or v >= low) and (high is None or v <= high) for v in data["value"]]
+    outside = data.loc[[not ok for ok in inside], ["episode_number", "value"]]
+    ticks = episode_ticks(list(data["episode_number"]))
+    x_range = (
+        (ticks[0] - 0.6, max(ticks[-1], int(data["episode_number"].max())) + 0.6)
         if len(data)
-        else (0.4, 1.6),
-        xticks=ticks,
-        toolbar=None,
-        show_legend=True,
+        else (0.4, 1.6)
     )
+    return ChartMarks(
+        metric=metric,
+        title=f"{label}{f' ({unit})' if unit else ''}",
+        unit=unit,
+        points=data.reset_index(drop=True),
+        band=band,
+        baseline=baseline,
+        boundaries=[first - 0.5 for _season, first, _last in seasons[1:]],
+        medians=medians,
+        outside=outside.reset_index(drop=True),
+        ticks=ticks,
+        x_range=x_range,
+        y_range=(bottom, top),
+        colours=colours,
+    )
+
+
+def _add(fig, name: str, frame: pd.DataFrame, glyph) -> GlyphRenderer:
+    """One renderer of `glyph` over the columns of `frame` (not its index). Built by hand:
+    `figure.scatter` and friends add three more glyph models per renderer (selected,
+    unselected, muted) that the browser derives by itself when they are left out."""
+    source = ColumnDataSource({column: frame[column].to_numpy() for column in frame.columns})
+    renderer = GlyphRenderer(data_source=source, glyph=glyph, name=name)
+    fig.renderers.append(renderer)
+    return renderer
+
+
+def trend_figure(marks: ChartMarks, on_tap: Callable[[float], object] | None = None):
+    """One Bokeh figure for `marks`; `on_tap(x)` gets the episode axis value of a click."""
+    label = CHART_METRICS[marks.metric][0]
+    fig = figure(
+        title=marks.title,
+        height=CHART_HEIGHT,
+        sizing_mode="stretch_width",
+        x_range=Range1d(*marks.x_range),
+        y_range=Range1d(*marks.y_range),
+        x_axis_label="회차",
+        y_axis_label=marks.unit,
+        toolbar_location=None,
+        tools="",
+    )
+    fig.xaxis.ticker = FixedTicker(ticks=marks.ticks)
+    fig.xgrid.ticker = FixedTicker(ticks=marks.ticks)
+    if marks.band is not None:
+        fig.add_layout(
+            BoxAnnotation(
+                bottom=marks.band[0],
+                top=marks.band[1],
+                fill_color=BAND_COLOUR,
+                fill_alpha=0.15,
+                line_alpha=0,
+                level="underlay",
+                name="band",
+            )
+        )
+    if marks.boundaries:  # every season boundary in one glyph
+        bottom, top = marks.y_range
+        edges = pd.DataFrame({"x": marks.boundaries, "bottom": bottom, "top": top})
+        _add(
+            fig,
+            "boundaries",
+            edges,
+            Segment(x0="x", y0="bottom", x1="x", y1="top", line_color="#777", line_width=1,
+                    line_dash="dotted"),
+        )  # fmt: skip
+    if len(marks.medians):
+        _add(
+            fig,
+            "medians",
+            marks.medians,
+            Segment(x0="x0", y0="median", x1="x1", y1="median", line_color="colour",
+                    line_width=3, line_alpha=0.8),
+        )  # fmt: skip
+    if marks.baseline is not None:
+        fig.add_layout(
+            Span(
+                location=marks.baseline,
+                dimension="width",
+                line_color="#555",
+                line_dash="dashed",
+                line_width=1.5,
+                name="baseline",
+            )
+        )
+        first = int(marks.points["episode_number"].min()) if len(marks.points) else 1
+        fig.add_layout(
+            Label(
+                x=first,
+                y=marks.baseline,
+                text=f" 사람 글 {marks.baseline:,.1f}{marks.unit}",
+                text_font_size="8pt",
+                text_color="#555",
+                text_baseline="bottom",
+                name="baseline-label",
+            )
+        )
+    points = _add(
+        fig,
+        "points",
+        marks.points,
+        Scatter(x="episode_number", y="value", size=7, fill_color="colour", line_color="colour"),
+    )
+    fig.add_tools(
+        HoverTool(
+            renderers=[points],
+            tooltips=[("회차", "@episode_number"), (label, "@value{0,0.0}"), ("시즌", "@season")],
+        )
+    )
+    if marks.colours:
+        items = [
+            LegendItem(label=season, renderers=[points], index=int(rows[0]))
+            for season in marks.colours
+            for rows in [marks.points.index[marks.points["season"] == season]]
+        ]
+        fig.add_layout(Legend(items=items, name="seasons"), "right")
+    if len(marks.outside):
+        _add(
+            fig,
+            "outside",
+            marks.outside,
+            Scatter(x="episode_number", y="value", marker="x", size=12, line_width=2,
+                    line_color=OUT_COLOUR),
+        )  # fmt: skip
+    if on_tap is not None:
+        fig.on_event(Tap, lambda event: on_tap(event.x))
+    return fig
+
+
+def metric_chart(frame: pd.DataFrame, metric: str, settings, on_tap=None):
+    """The trend chart of `metric`: a Bokeh figure with every mark of `chart_marks`."""
+    return trend_figure(chart_marks(frame, metric, settings), on_tap)
 
 
 def season_boxes(frame: pd.DataFrame, metric: str, settings) -> hv.Overlay:

@@ -9,12 +9,26 @@ import io
 import holoviews as hv
 import pandas as pd
 import pytest
+from bokeh.document import Document
+from bokeh.models import BoxAnnotation, Legend, Span
 from dashboard_helpers import sample_state
 
 from novelcraft.dashboards.quality import QualityScreen
 from novelcraft.dashboards.quality_charts import metric_chart, season_boxes
 from novelcraft.dashboards.quality_data import CHART_METRICS, baseline_rows, season_of
 from novelcraft.metrics import load_baseline
+
+
+def drawn(figure, name: str):
+    """The model of one kind of mark on a trend chart (band, baseline, points, ...)."""
+    found = figure.select(name=name)
+    return found[0] if found else None
+
+
+def column(figure, name: str, key: str) -> list:
+    return [
+        v.item() if hasattr(v, "item") else v for v in drawn(figure, name).data_source.data[key]
+    ]
 
 
 @pytest.fixture
@@ -36,13 +50,15 @@ def test_charts_draw_each_metric_with_band_and_baseline(screen):
     layout = screen.charts()
     assert len(layout) == len(CHART_METRICS)
     chart = metric_chart(screen.frame, "length", screen.state.ws.settings)
-    kinds = {type(el).__name__ for el in chart}
-    assert {"Scatter", "HSpan", "HLine"} <= kinds
-    span = next(el for el in chart if isinstance(el, hv.HSpan))
-    assert (span.data[0], span.data[1]) == (7000, 9000)
+    band = drawn(chart, "band")
+    assert isinstance(band, BoxAnnotation) and (band.bottom, band.top) == (7000, 9000)
+    assert isinstance(drawn(chart, "baseline"), Span)
+    assert column(chart, "points", "episode_number") == [1, 2, 3]
     screen.metrics = ["dialogue_ratio"]
     assert len(screen.charts()) == 1
-    hv.render(screen.charts())
+    document = Document()  # every model of the chart serializes for the browser
+    document.add_root(screen.charts()[0])
+    assert document.to_json().content["roots"]
 
 
 def test_guard_summary_per_season_and_total(screen):
@@ -87,27 +103,31 @@ def two_seasons() -> pd.DataFrame:
 def test_chart_marks_band_baseline_seasons_and_out_of_band_points(workspace):
     settings = workspace.settings
     chart = metric_chart(two_seasons(), "length", settings)
-    elements = list(chart)
-    by_kind = {}
-    for el in elements:
-        by_kind.setdefault(type(el).__name__, []).append(el)
-    assert list(by_kind["VLines"][0].data["x"]) == [3.5]  # the season boundary
-    assert list(by_kind["Segments"][0].data["y0"]) == [8200.0, 7900.0]  # per-season medians
-    crosses = [s for s in by_kind["Scatter"] if s.opts.get().kwargs.get("marker") == "x"]
-    assert list(crosses[0].data["episode_number"]) == [3, 6]  # 9,900 and 6,500 are outside
-    low, high = chart.opts.get().kwargs["ylim"]
+    assert column(chart, "boundaries", "x") == [3.5]  # the season boundary
+    assert column(chart, "medians", "median") == [8200.0, 7900.0]  # per-season medians
+    crosses = drawn(chart, "outside")
+    assert crosses.glyph.marker == "x"
+    assert column(chart, "outside", "episode_number") == [3, 6]  # 9,900 and 6,500 are outside
     baseline = load_baseline().median["length"]
-    assert low <= baseline <= high  # the human baseline is always in view
-    assert chart.opts.get().kwargs["xticks"] == [1, 2, 3, 4, 5, 6]  # integers only
+    assert drawn(chart, "baseline").location == baseline
+    assert "사람 글" in drawn(chart, "baseline-label").text
+    assert chart.y_range.start <= baseline <= chart.y_range.end  # the baseline is in view
+    assert list(chart.xaxis[0].ticker.ticks) == [1, 2, 3, 4, 5, 6]  # integers only
+    legend = drawn(chart, "seasons")
+    assert isinstance(legend, Legend) and [i.label.value for i in legend.items] == [
+        "시즌 1",
+        "시즌 2",
+    ]
+    assert len(set(column(chart, "points", "colour"))) == 2  # points coloured by season
 
 
 def test_ratio_charts_are_in_percent_like_the_tables(workspace):
     chart = metric_chart(two_seasons(), "dialogue_ratio", workspace.settings)
-    points = next(el for el in chart if isinstance(el, hv.Scatter))
-    assert list(points.data["value"])[:2] == [45.0, 50.0]
-    span = next(el for el in chart if isinstance(el, hv.HSpan))
-    assert (span.data[0], span.data[1]) == pytest.approx((40.0, 60.0))
-    assert "(%)" in chart.opts.get().kwargs["title"]
+    assert column(chart, "points", "value")[:2] == [45.0, 50.0]
+    band = drawn(chart, "band")
+    assert (band.bottom, band.top) == pytest.approx((40.0, 60.0))
+    assert "(%)" in chart.title.text
+    assert drawn(chart, "baseline-label").text.endswith("%")
 
 
 def test_season_comparison_has_one_box_per_season(workspace):
@@ -118,6 +138,13 @@ def test_season_comparison_has_one_box_per_season(workspace):
 
 
 def test_clicking_near_a_point_opens_that_episode(screen):
+    opened = []
+    chart = metric_chart(screen.frame, "length", screen.state.ws.settings, on_tap=opened.append)
+    assert chart.subscribed_events == {"tap"}  # the browser sends clicks on the chart
+    from bokeh.events import Tap
+
+    chart._trigger_event(Tap(chart, x=2.2, y=0.0))
+    assert opened == [2.2]
     assert screen.open_near(2.2) is True
     assert screen.state.screen == "editor" and screen.state.episode == 2
     assert screen.open_near(7.5) is False

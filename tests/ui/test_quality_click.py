@@ -26,11 +26,15 @@ POINT_ON_PAGE = """
 }
 """
 
+PLOTS_DRAWN = "(n) => Array.from(Bokeh.index.query(v => v.frame !== undefined)).length >= n"
+
 
 def test_clicking_a_chart_point_opens_that_episode(page, console, served):
     page.set_default_timeout(60000)
     open_screen(page, served, "quality", ready=".nc-charts canvas")
     page.locator(".nc-chart-legend").first.wait_for()
+    # The first row of charts comes with the page, the second right after it is drawn.
+    page.wait_for_function(PLOTS_DRAWN, arg=4, timeout=60000)
     page.wait_for_timeout(1500)  # let Bokeh lay the plots out
     shoot(page, "quality-charts-first")
     point = page.evaluate(POINT_ON_PAGE)
