@@ -23,21 +23,14 @@ KOREAN = {
     },
     "data": {"loading": "불러오는 중", "error": "오류"},
 }
-ROW_HEIGHT = 38
-HEADER_HEIGHT = 44
-PAGER_HEIGHT = 46
 
 
 def korean_table(frame, *, page_size: int | None = None, **params) -> pn.widgets.Tabulator:
-    """A read-only Tabulator with Korean labels; tall enough for its rows (or one page)."""
-    rows = len(frame) if frame is not None else 0
+    """A read-only Tabulator with Korean labels. It gets no fixed height: Tabulator then sizes
+    itself to its rows (one page of them, with the pager), so no row is ever clipped whatever
+    the theme's row height, and a table of one row still shows that row above the pager."""
     if page_size is not None:
         params.update(pagination="local", page_size=page_size)
-        visible = min(max(rows, 1), page_size)
-        height = HEADER_HEIGHT + ROW_HEIGHT * visible + (PAGER_HEIGHT if rows > page_size else 0)
-    else:
-        height = HEADER_HEIGHT + ROW_HEIGHT * max(rows, 1)
-    params.setdefault("height", height + 10)
     configuration = {"locale": "ko", "langs": {"ko": KOREAN}, **params.pop("configuration", {})}
     return pn.widgets.Tabulator(
         frame,

@@ -44,3 +44,40 @@ def test_editor_tabs_and_bible_tabs_render(page, console, served):
     page.wait_for_timeout(500)
     shoot(page, "bible-graph")
     assert console.errors == []
+
+
+# Screens with tables, and how many tables each shows for the served project (Quality's guard
+# and baseline tables arrive after its first charts).
+TABLES = {"projects": 1, "episodes": 1, "quality": 2}
+
+_CLIPPED_ROWS = """(table) => {
+    const holder = table.querySelector('.tabulator-tableholder');
+    const box = holder.getBoundingClientRect();
+    const rows = Array.from(table.querySelectorAll('.tabulator-row'));
+    return {
+        rows: rows.length,
+        clipped: rows.filter((r) => {
+            const b = r.getBoundingClientRect();
+            return b.top < box.top - 1 || b.bottom > box.bottom + 1;
+        }).length,
+        scrolls: holder.scrollHeight > holder.clientHeight + 1,
+    };
+}"""
+
+
+@pytest.mark.parametrize("screen", list(TABLES))
+def test_every_table_row_is_in_view_even_with_one_row(page, served, screen):
+    """A table sized by a guessed row height hid the single project under its pager; every
+    row must lie inside its table, with no scrolling inside the table."""
+    open_screen(page, served, screen, ready=READY[screen])
+    tables = page.locator(".tabulator")
+    expect_count = TABLES[screen]
+    tables.nth(expect_count - 1).locator(".tabulator-row").first.wait_for(
+        state="visible", timeout=60000
+    )
+    page.wait_for_timeout(500)
+    shoot(page, f"tables-{screen}")
+    found = [tables.nth(i).evaluate(_CLIPPED_ROWS) for i in range(tables.count())]
+    assert len(found) >= expect_count
+    assert all(t["rows"] >= 1 for t in found), found
+    assert [t for t in found if t["clipped"] or t["scrolls"]] == [], found
