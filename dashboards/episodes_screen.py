@@ -15,15 +15,9 @@ from novelcraft.dashboards.feedback import Feedback, user_action
 from novelcraft.dashboards.metric_badges import compact_html
 from novelcraft.dashboards.state import DEMO_WRITER, AppState
 from novelcraft.dashboards.tables import korean_table
+from novelcraft.labels import EPISODE_STATUS_LABELS
 
-STATUS_LABELS = {
-    "draft": "초안",
-    "outline": "아웃라인",
-    "generating": "생성 중",
-    "generated": "생성 완료",
-    "edited": "수정됨",
-    "final": "완성",
-}
+STATUS_LABELS = EPISODE_STATUS_LABELS
 COLUMNS = ["회차", "제목", "상태", "작가", "분량", "검증", "맥락"]
 # Every column's width given: otherwise Tabulator measures every cell in the browser to size
 # the columns, which was most of the time the table took to draw (issue 15). The badge strip

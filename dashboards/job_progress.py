@@ -8,15 +8,10 @@ from datetime import UTC, datetime
 import panel as pn
 import param
 
+from novelcraft.labels import JOB_STATUS_LABELS
+
 STAGES = ("대기", "1패스", "검증", "2패스", "사건", "요약", "완료")
-STATUS_LABELS = {
-    "queued": "대기 중",
-    "running": "실행 중",
-    "waiting": "백엔드 대기 중",
-    "completed": "완료",
-    "failed": "실패",
-    "canceled": "취소됨",
-}
+STATUS_LABELS = JOB_STATUS_LABELS
 # A job's step key (novelcraft.labels) -> the stage of the chain it belongs to.
 _STEP_STAGES = {
     "outline": 1, "draft": 1, "guard": 2, "edit": 3, "events": 4, "summary": 5,

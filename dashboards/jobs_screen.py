@@ -10,15 +10,9 @@ from novelcraft.dashboards.feedback import Feedback, user_action
 from novelcraft.dashboards.job_progress import STATUS_LABELS
 from novelcraft.dashboards.state import AppState
 from novelcraft.dashboards.tables import korean_table
+from novelcraft.labels import JOB_TYPE_LABELS
 
-TYPE_LABELS = {
-    "batch": "배치",
-    "episode": "회차",
-    "bootstrap": "부트스트랩",
-    "outline": "아웃라인",
-    "revise": "수정 지시",
-    "rederive": "사건·요약",
-}
+TYPE_LABELS = JOB_TYPE_LABELS
 COLUMNS = ["작업 번호", "종류", "프로젝트", "회차", "상태", "단계", "진행률", "오류", "생성 시각"]
 
 

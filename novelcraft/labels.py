@@ -24,13 +24,14 @@ STEP_LABELS = {
     "batch_stopped": "배치 중단",
 }
 
+# One table for the CLI and every screen (jobs, batch progress, the wizard).
 JOB_STATUS_LABELS = {
-    "queued": "대기",
-    "running": "진행 중",
-    "waiting": "백엔드 대기",
+    "queued": "대기 중",
+    "running": "실행 중",
+    "waiting": "백엔드 대기 중",
     "completed": "완료",
     "failed": "실패",
-    "canceled": "취소",
+    "canceled": "취소됨",
 }
 
 
