@@ -36,6 +36,9 @@ def test_second_tab_saving_the_same_episode_is_refused(page, served):
     for tab, words in ((page, "첫 번째 탭"), (other, "두 번째 탭")):
         open_screen(tab, served, "editor", episode=2, ready=".nc-editor-header")
         tab.locator(".bk-tab", has_text="원고").first.click()
+        # Only the saves by hand race: an autosave (after 5 s idle, which a busy machine
+        # reaches while the other tab loads) would decide which tab saves first.
+        tab.locator(".bk-Checkbox", has_text="자동 저장").locator("input").uncheck()
         box = tab.locator(".nc-manuscript textarea")
         box.fill(box.input_value() + f"\n\n{words}에서 고친 문장!")
     page.locator(".nc-save button").click()
