@@ -18,10 +18,17 @@ class CliResult:
     err: str
 
 
-# Modules whose tests run servers, browsers or kernels for tens of seconds (`--durations`).
-# They go first: on two workers (`make test`) the short tests then fill the gaps at the end
-# instead of one long test ending the run alone. The order within a module stays.
-LONG_RUNNING = ("tests/ui/", "tests/test_serve_clients.py", "tests/test_notebooks.py")
+# Modules whose tests run servers, browsers or kernels for tens of seconds (`--durations`),
+# longest first. They go first: on two workers (`make test`) the short modules then fill the
+# end instead of one long module ending the run alone. The order within a module stays.
+LONG_RUNNING = (
+    "tests/ui/test_editor_integrity.py",
+    "tests/ui/",
+    "tests/test_serve_clients.py",
+    "tests/test_notebooks.py",
+    "tests/test_serve_auth.py",
+    "tests/test_job_recovery.py",
+)
 
 
 def _run_first(item) -> int:
