@@ -40,8 +40,13 @@ notebooks: $(NB_STAMP)
 	NOVELCRAFT_HOME="$${NOVELCRAFT_HOME:-$(CURDIR)/$(DEMO_WS)}" \
 		$(VENV)/bin/jupyter lab --ip 127.0.0.1 --notebook-dir notebooks
 
+# Two workers: much of the suite waits on `serve` subprocesses and Chromium rather than the
+# CPU. loadscope keeps each module on one worker, so a module's server, browser pages and
+# demo workspace are made once; modules go out in the order tests/conftest.py gives (the
+# long ones first). TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) browser java
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 # The browser tests drive Debian's chromium (never `playwright install`); Korean and emoji
 # fonts make their screenshots readable. A fresh CI machine runs this as root.

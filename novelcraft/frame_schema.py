@@ -7,9 +7,12 @@ same dtypes, whichever transport carried them and whatever values happened to be
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from novelcraft.errors import BadInput
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TEXT, INT, FLOAT, BOOL, TIME = "string", "Int64", "float64", "boolean", "datetime64[us]"
 
@@ -109,6 +112,9 @@ def check_kind(kind: str) -> str:
 
 def conform(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     """The frame with exactly the columns of `kind`, in order, with their dtypes."""
+    # Imported here: every CLI process imports this module, few of them build a frame.
+    import pandas as pd
+
     columns = COLUMNS[check_kind(kind)]
     missing = [name for name in columns if name not in frame.columns]
     if missing:

@@ -18,6 +18,28 @@ class CliResult:
     err: str
 
 
+# Modules whose tests run servers, browsers or kernels for tens of seconds (`--durations`),
+# longest first. They go first: on two workers (`make test`) the short modules then fill the
+# end instead of one long module ending the run alone. The order within a module stays.
+LONG_RUNNING = (
+    "tests/ui/test_editor_integrity.py",
+    "tests/ui/",
+    "tests/test_serve_clients.py",
+    "tests/test_notebooks.py",
+    "tests/test_serve_auth.py",
+    "tests/test_job_recovery.py",
+)
+
+
+def _run_first(item) -> int:
+    prefixes = [i for i, prefix in enumerate(LONG_RUNNING) if item.nodeid.startswith(prefix)]
+    return prefixes[0] if prefixes else len(LONG_RUNNING)
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=_run_first)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path, monkeypatch):
     home = tmp_path / "home-workspace"

@@ -10,6 +10,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -21,6 +23,8 @@ from novelcraft.workspace import Workspace
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
+# A few seconds on a quiet machine; the suite runs on two workers beside other work.
+START_TIMEOUT = 120
 SAMPLE_BIBLE = Path(str(resources.files("novelcraft").joinpath("data/sample_bible.yaml")))
 
 
@@ -42,7 +46,9 @@ def browser_context_args():
 class Server:
     workspace: Path
     port: int
+    slug: str = ""
     proc: subprocess.Popen | None = None
+    stderr: str = ""  # what the server printed, once stopped
 
     @property
     def url(self) -> str:
@@ -55,7 +61,7 @@ class Server:
              "--port", str(self.port), "--no-browser", "--workers", "2"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
         )  # fmt: skip
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + START_TIMEOUT
         while True:
             server_file = self.workspace / "server.json"
             if server_file.exists() and json.loads(server_file.read_text())["pid"] == self.proc.pid:
@@ -63,7 +69,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.proc.stderr.read()}")
             if time.monotonic() > deadline:
-                raise RuntimeError("server did not start in 60 s")
+                raise RuntimeError(f"server did not start in {START_TIMEOUT} s")
             time.sleep(0.2)
 
     def stop(self) -> str:
@@ -75,6 +81,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             _, err = self.proc.communicate()
+        self.stderr = err
         return err
 
 
@@ -87,16 +94,24 @@ def seeded_workspace(root: Path, episodes: int) -> str:
     return slug
 
 
+@contextmanager
+def seeded_server(tmp_path_factory, name: str, episodes: int) -> Iterator[Server]:
+    """A server over a new workspace holding the sample project with `episodes` episodes;
+    it must stop cleanly (exit code 0) when the block ends."""
+    root = tmp_path_factory.mktemp(name) / "ws"
+    server = Server(root, free_port(), slug=seeded_workspace(root, episodes)).start()
+    try:
+        yield server
+    finally:
+        err = server.stop()
+    assert server.proc.returncode == 0, err
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """A server over a workspace holding the sample project with two episodes."""
-    root = tmp_path_factory.mktemp("ui") / "ws"
-    slug = seeded_workspace(root, 2)
-    server = Server(root, free_port()).start()
-    server.slug = slug
-    yield server
-    err = server.stop()
-    assert server.proc.returncode == 0, err
+    with seeded_server(tmp_path_factory, "ui", 2) as server:
+        yield server
 
 
 class ConsoleLog:

@@ -63,7 +63,7 @@ def test_wizard_trial_edit_batch_and_zip(page, console, empty_server):
     assert len(text) > 5000
     manuscript.fill(text + "\n\n그때, 누군가 문을 두드렸다!")
     page.locator(".nc-save button").click()
-    page.get_by_text("저장했습니다").wait_for()
+    page.get_by_text("저장했습니다 (수정 번호").wait_for()
     page.locator(".bk-tab", has_text="버전").first.click()
     page.locator(".nc-versions").get_by_text("작가 수정").first.wait_for()
     shoot(page, "flow-3-saved-versions")

@@ -24,8 +24,7 @@ def edited_server(tmp_path_factory):
         edit_episode(run, 1, "\n\n".join(paragraphs) + "\n", expected_revision=first.revision)
         affected = sorted({r.episode_number for r in ws.stale_reasons(slug, source_episode=1)})
     assert affected == [2, 3], "1화's summary is in the context of 2화 and 3화"
-    server = Server(root, free_port()).start()
-    server.slug = slug
+    server = Server(root, free_port(), slug=slug).start()
     yield server
     err = server.stop()
     assert server.proc.returncode == 0, err

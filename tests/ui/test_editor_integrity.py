@@ -9,13 +9,15 @@ import random
 import time
 
 import pytest
-from conftest import Server, open_screen, seeded_workspace, shoot
-
-from novelcraft.dashboards.server import free_port
+from conftest import open_screen, seeded_server, shoot
 
 KOREAN = "그날 밤 학생회실의 불이 혼자 켜졌다 도재현은 숨을 죽였고 오민지는 창문을 열었다"
 ASCII = "Room 301, ok? 2026-12 #tag (A/B) x+y=z"
 KEY_DELAY_MS = 10
+# The message of a save by hand. "자동 저장했습니다 (…" also contains "저장했습니다 (", and the
+# autosave message is still shown when Ctrl+S is pressed: waiting for that would reload the
+# page before the save by hand landed (seen on a busy machine).
+SAVED_BY_HAND = "저장했습니다 (수정 번호"
 
 
 def passage(seed: int, length: int = 2100) -> list[str]:
@@ -47,21 +49,18 @@ def type_like_a_person(page, tokens: list[str], pause_at: int) -> None:
             time.sleep(left)
         last = time.monotonic()
         if i == pause_at:
-            # A pause longer than the autosave idle time: autosave fires, then typing resumes.
-            page.locator(".nc-message", has_text="자동 저장했습니다").wait_for(timeout=30000)
+            # A pause longer than the autosave idle time: autosave fires (5 s idle plus a poll,
+            # so about 7 s on a quiet machine), then typing resumes.
+            page.locator(".nc-message", has_text="자동 저장했습니다").wait_for(timeout=120000)
             last = time.monotonic()
 
 
 @pytest.fixture(scope="module")
 def editor_server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("integrity") / "ws"
-    slug = seeded_workspace(root, 1)
-    server = Server(root, free_port()).start()
-    server.slug = slug
-    yield server
-    err = server.stop()
-    assert server.proc.returncode == 0, err
+    with seeded_server(tmp_path_factory, "integrity", 1) as server:
+        yield server
     # Every test closed its tab while the page polled: the terminal shows no traceback.
+    err = server.stderr
     assert "WebSocketClosedError" not in err and "Traceback" not in err, err
 
 
@@ -82,7 +81,7 @@ def test_every_keystroke_is_stored_exactly(page, editor_server, round_):
     expected = before + "".join(tokens)
     assert box.input_value() == expected  # the page itself never lost one
     page.keyboard.press("Control+s")
-    page.locator(".nc-message", has_text="저장했습니다 (").wait_for()
+    page.locator(".nc-message", has_text=SAVED_BY_HAND).wait_for()
     if round_ == 0:
         shoot(page, "editor-integrity-typed")
     page.reload()  # what the store holds, as a fresh page shows it
@@ -97,7 +96,7 @@ def test_saving_twice_without_a_change_makes_one_version(page, editor_server):
     page.keyboard.press("Control+End")
     page.keyboard.insert_text("끝")
     page.keyboard.press("Control+s")
-    page.locator(".nc-message", has_text="저장했습니다 (").wait_for()
+    page.locator(".nc-message", has_text=SAVED_BY_HAND).wait_for()
     page.locator(".bk-tab", has_text="버전").first.click()
     listing = page.locator(".nc-versions li")
     listing.first.wait_for()

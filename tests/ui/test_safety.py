@@ -36,10 +36,13 @@ def test_second_tab_saving_the_same_episode_is_refused(page, served):
     for tab, words in ((page, "첫 번째 탭"), (other, "두 번째 탭")):
         open_screen(tab, served, "editor", episode=2, ready=".nc-editor-header")
         tab.locator(".bk-tab", has_text="원고").first.click()
+        # Only the saves by hand race: an autosave (after 5 s idle, which a busy machine
+        # reaches while the other tab loads) would decide which tab saves first.
+        tab.locator(".bk-Checkbox", has_text="자동 저장").locator("input").uncheck()
         box = tab.locator(".nc-manuscript textarea")
         box.fill(box.input_value() + f"\n\n{words}에서 고친 문장!")
     page.locator(".nc-save button").click()
-    page.get_by_text("저장했습니다").wait_for(timeout=60000)
+    page.get_by_text("저장했습니다 (수정 번호").wait_for(timeout=60000)
     other.locator(".nc-save button").click()
     other.get_by_text("저장 거부").first.wait_for(timeout=60000)
     shoot(other, "safety-second-tab-refused")
@@ -55,8 +58,7 @@ def test_second_tab_saving_the_same_episode_is_refused(page, served):
 @pytest.fixture
 def restartable(tmp_path):
     root = tmp_path / "ws"
-    server = Server(root, free_port())
-    server.slug = seeded_workspace(root, 0)
+    server = Server(root, free_port(), slug=seeded_workspace(root, 0))
     yield server.start()
     server.stop()
 

@@ -4,11 +4,10 @@ save, test the connection, then generate an episode in the editor and see the jo
 from __future__ import annotations
 
 import pytest
-from conftest import Server, open_screen, seeded_workspace, shoot
+from conftest import open_screen, seeded_server, shoot
 from fake_llm import FakeOpenAIServer
 
 from novelcraft.backends import get_backend
-from novelcraft.dashboards.server import free_port
 
 
 @pytest.fixture(scope="module")
@@ -20,13 +19,8 @@ def model_server():
 
 @pytest.fixture(scope="module")
 def settings_server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("settings") / "ws"
-    slug = seeded_workspace(root, 1)
-    server = Server(root, free_port()).start()
-    server.slug = slug
-    yield server
-    err = server.stop()
-    assert server.proc.returncode == 0, err
+    with seeded_server(tmp_path_factory, "settings", 1) as server:
+        yield server
 
 
 def fill(page, selector: str, text: str) -> None:
