@@ -43,10 +43,11 @@ notebooks: $(NB_STAMP)
 # Two workers: much of the suite waits on `serve` subprocesses and Chromium rather than the
 # CPU. loadscope keeps each module on one worker, so a module's server, browser pages and
 # demo workspace are made once; modules go out in the order tests/conftest.py gives (the
-# long ones first). TEST_WORKERS=0 runs it in one process.
+# long ones first). TEST_WORKERS=0 runs it in one process. The 15 slowest tests are listed
+# at the end, so a test that grows slow is seen in every run.
 TEST_WORKERS ?= 2
 test: $(STAMP) browser java
-	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder --durations=15
 
 # The browser tests drive Debian's chromium (never `playwright install`); Korean and emoji
 # fonts make their screenshots readable. A fresh CI machine runs this as root.

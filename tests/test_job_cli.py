@@ -105,7 +105,7 @@ def test_cancel_unknown_and_finished_jobs(cli, slug):
     _one_line_exit_2(cli("job", "0123456789"), "작업 '0123456789'이(가) 없습니다")
     assert cli("generate", slug, "--from", "1", "--to", "1").code == 0
     job_id = json.loads(cli("jobs", "--json").out)[0]["id"]
-    _one_line_exit_2(cli("cancel", job_id), "이미 완료 상태입니다")
+    _one_line_exit_2(cli("cancel", job_id), "이미 끝난 작업입니다 (완료)")
 
 
 def test_cancel_a_queued_detached_job(cli, slug, monkeypatch):

@@ -108,7 +108,7 @@ def test_cancel_mid_episode_keeps_what_was_saved(workspace, project):
     second = workspace.get_episode(project, 2)
     assert second.outline is not None  # its outline was saved before the cancel and stays
     assert any("취소" in line.message for line in workspace.job_logs(job_id))
-    with pytest.raises(BadInput, match="이미 취소 상태입니다"):
+    with pytest.raises(BadInput, match=r"이미 끝난 작업입니다 \(취소됨\)"):
         workspace.cancel_job(job_id)
 
 

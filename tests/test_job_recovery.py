@@ -182,7 +182,7 @@ def test_other_processes_reach_a_running_owner_through_its_api(project_ws):
             assert unknown.returncode == 2
             assert "작업 'ffffffffffff'이(가) 없습니다" in unknown.stderr
             again = _cli(ws_dir, "cancel", job_id)
-            assert again.returncode == 2 and "이미 취소 상태입니다" in again.stderr
+            assert again.returncode == 2 and "이미 끝난 작업입니다 (취소됨)" in again.stderr
             assert wait_until(lambda: ws.get_job(second).status == "completed", timeout=120)
 
 

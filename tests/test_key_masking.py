@@ -129,6 +129,7 @@ def test_llm_calls_job_errors_and_logs_are_masked_at_the_store(workspace, clean_
         gen.record_call(workspace.store, _record(body_with_key_at(offset)), job_id=None, pid=None)
     headers = "upstream said: Authorization: Bearer zq8Xw2LmN4pQ7rT1 and api-key: 9f8e7d6c5b4a3z"
     gen.record_call(workspace.store, _record(headers), job_id=None, pid=None)
+    workspace.store.flush()  # call records are deferred to the step's next commit
     errors = [r[0] for r in workspace.store.execute("SELECT error FROM llm_calls").fetchall()]
     assert all(leaked(e) == [] for e in errors)
     assert "zq8Xw2LmN4pQ7rT1" not in errors[-1] and "9f8e7d6c5b4a3z" not in errors[-1]

@@ -105,7 +105,7 @@ def test_every_cli_command_works_while_serve_owns_the_workspace(project_ws, tmp_
         one = json.loads(_ok(cli("job", batch["id"][:8], "--json")))
         assert one["status"] == "completed" and len(one["children"]) == 2
         done = cli("cancel", batch["id"])
-        assert done.returncode == 2 and "이미 완료 상태입니다" in done.stderr
+        assert done.returncode == 2 and "이미 끝난 작업입니다 (완료)" in done.stderr
         metrics = json.loads(_ok(cli("metrics", slug, "--json")))
         assert [m["episode_number"] for m in metrics] == [1, 2]
         _ok(cli("metrics", slug, "--csv", tmp_path / "m.csv"))

@@ -150,7 +150,7 @@ class TestWorkspaceContract:
         summary = ws.guard_summary(slug)
         assert isinstance(summary, GuardSummary) and summary.episodes == 1
         assert ws.guard_summary(slug, 5, 9).episodes == 0
-        with pytest.raises(BadInput, match="이미 완료 상태입니다"):
+        with pytest.raises(BadInput, match=r"이미 끝난 작업입니다 \(완료\)"):
             ws.cancel_job(job_id)
         with pytest.raises(NotFound):
             ws.get_job("ffffffffffff")

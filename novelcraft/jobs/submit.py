@@ -205,7 +205,7 @@ def cancel(ws: Workspace, ref: str) -> JobInfo:
     stale has no live runner, so it ends now too rather than being resumed."""
     job = resolve(ws, ref)
     if job.finished:
-        raise BadInput(f"작업 {job.id}은(는) 이미 {status_label(job.status)} 상태입니다")
+        raise BadInput(f"작업 {job.id}은(는) 이미 끝난 작업입니다 ({status_label(job.status)})")
     job_rows.request_cancel(ws.store, job.id)
     stale = {j.id for j in job_rows.orphans(ws.store, ws.settings.queue.heartbeat_stale_seconds)}
     for row in (job, *job_rows.children(ws.store, job.id)):
