@@ -10,10 +10,10 @@ import panel as pn
 import param
 
 from novelcraft.dashboards.feedback import Feedback, user_action
-from novelcraft.dashboards.job_progress import STATUS_LABELS
 from novelcraft.dashboards.state import TEXT_LIMIT, AppState
 from novelcraft.errors import NovelcraftError
 from novelcraft.export import archive_bytes
+from novelcraft.labels import status_label
 
 LOG_LINES = 400
 
@@ -119,8 +119,7 @@ class BatchScreen(pn.viewable.Viewer, Feedback):
             self.state.param.trigger("episodes_changed")
             kind = "success" if job.status == "completed" else "danger"
             self.say(
-                f"배치 {STATUS_LABELS.get(job.status, job.status)}"
-                + (f": {job.error}" if job.error else ""),
+                f"배치 {status_label(job.status)}" + (f": {job.error}" if job.error else ""),
                 kind,
             )
 
@@ -134,11 +133,7 @@ class BatchScreen(pn.viewable.Viewer, Feedback):
             value = 0 if job is None else round(job.progress * 100)
             if job is not None and job.status == "completed":
                 value = 100
-            status = (
-                ""
-                if job is None
-                else f"{STATUS_LABELS.get(job.status, job.status)} · {job.step_label}"
-            )
+            status = "" if job is None else f"{status_label(job.status)} · {job.step_label}"
             return pn.Column(
                 pn.indicators.Progress(
                     value=value,

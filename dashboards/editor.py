@@ -15,13 +15,12 @@ import param
 
 from novelcraft.dashboards.editor_layout import editor_layout
 from novelcraft.dashboards.episode_data import episode_columns, save_author_edit
-from novelcraft.dashboards.episodes_screen import STATUS_LABELS
 from novelcraft.dashboards.feedback import Feedback, user_action
-from novelcraft.dashboards.job_progress import STATUS_LABELS as JOB_STATUS_LABELS
 from novelcraft.dashboards.job_progress import JobProgress
 from novelcraft.dashboards.outline_form import OutlineForm
 from novelcraft.dashboards.state import AppState
 from novelcraft.errors import NotFound
+from novelcraft.labels import episode_status_label, status_label
 from novelcraft.models import Episode
 from novelcraft.store.episodes import text_length
 
@@ -235,7 +234,7 @@ class EditorScreen(pn.viewable.Viewer, Feedback):
             return
         self.job_id = ""
         if job.status != "completed":
-            status = JOB_STATUS_LABELS.get(job.status, job.status)
+            status = status_label(job.status)
             self.say(f"작업이 끝나지 못했습니다 ({status}): {job.error or ''}", "danger")
         if self.dirty:
             self.say(
@@ -255,7 +254,7 @@ class EditorScreen(pn.viewable.Viewer, Feedback):
         if self.episode is None:
             return f"### {self.number}화 · 아직 원고 없음"
         title = f": {self.episode.title}" if self.episode.title else ""
-        status = STATUS_LABELS.get(self.episode.status, self.episode.status)
+        status = episode_status_label(self.episode.status)
         dirty = " · ✏️ 저장 안 됨" if self.dirty else ""
         stale = " · ⚠️ 앞 회차 수정으로 맥락 갱신 필요" if self.episode.context_stale else ""
         return (

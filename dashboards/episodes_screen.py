@@ -15,9 +15,8 @@ from novelcraft.dashboards.feedback import Feedback, user_action
 from novelcraft.dashboards.metric_badges import compact_html
 from novelcraft.dashboards.state import DEMO_WRITER, AppState
 from novelcraft.dashboards.tables import korean_table
-from novelcraft.labels import EPISODE_STATUS_LABELS
+from novelcraft.labels import episode_status_label
 
-STATUS_LABELS = EPISODE_STATUS_LABELS
 COLUMNS = ["회차", "제목", "상태", "작가", "분량", "검증", "맥락"]
 # Every column's width given: otherwise Tabulator measures every cell in the browser to size
 # the columns, which was most of the time the table took to draw (issue 15). The badge strip
@@ -80,7 +79,7 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
                 [
                     e.episode_number,
                     episode_title(e),
-                    STATUS_LABELS.get(e.status, e.status),
+                    episode_status_label(e.status),
                     DEMO_BADGE if writers.get(e.episode_number) == DEMO_WRITER else "",
                     e.length,
                     compact_html(measured.get(e.episode_number), ws.settings),

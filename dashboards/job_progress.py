@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 import panel as pn
 import param
 
-from novelcraft.labels import JOB_STATUS_LABELS
+from novelcraft.labels import status_label
 
 STAGES = ("대기", "1패스", "검증", "2패스", "사건", "요약", "완료")
-STATUS_LABELS = JOB_STATUS_LABELS
 # A job's step key (novelcraft.labels) -> the stage of the chain it belongs to.
 _STEP_STAGES = {
     "outline": 1, "draft": 1, "guard": 2, "edit": 3, "events": 4, "summary": 5,
@@ -50,7 +49,7 @@ def progress_text(job, last_log: str = "") -> str:
         f"**[{name}]**" if i == stage else (f"~~{name}~~" if i < stage else name)
         for i, name in enumerate(STAGES)
     )
-    status = STATUS_LABELS.get(job.status, job.status)
+    status = status_label(job.status)
     seconds = elapsed_seconds(job)
     verb = "총" if job.finished else ""
     line = f"{status}: {job.step_label or STAGES[stage]} ({verb} {seconds}초 경과)".replace(

@@ -7,12 +7,10 @@ import panel as pn
 import param
 
 from novelcraft.dashboards.feedback import Feedback, user_action
-from novelcraft.dashboards.job_progress import STATUS_LABELS
 from novelcraft.dashboards.state import AppState
 from novelcraft.dashboards.tables import korean_table
-from novelcraft.labels import JOB_TYPE_LABELS
+from novelcraft.labels import job_type_label, status_label
 
-TYPE_LABELS = JOB_TYPE_LABELS
 COLUMNS = ["작업 번호", "종류", "프로젝트", "회차", "상태", "단계", "진행률", "오류", "생성 시각"]
 
 
@@ -49,10 +47,10 @@ class JobsScreen(pn.viewable.Viewer, Feedback):
             [
                 [
                     j.id,
-                    TYPE_LABELS.get(j.job_type, j.job_type),
+                    job_type_label(j.job_type),
                     j.project_slug or "",
                     j.episode_number or "",
-                    STATUS_LABELS.get(j.status, j.status),
+                    status_label(j.status),
                     j.step_label,
                     f"{j.progress * 100:.0f}%",
                     j.error or "",
@@ -70,7 +68,7 @@ class JobsScreen(pn.viewable.Viewer, Feedback):
             return
         job = self.state.ws.cancel_job(self.selected)
         self.say(
-            f"작업 {job.id} 취소를 요청했습니다 ({STATUS_LABELS.get(job.status, job.status)})",
+            f"작업 {job.id} 취소를 요청했습니다 ({status_label(job.status)})",
             "warning",
         )
         self.refresh()

@@ -8,11 +8,11 @@ import param
 
 from novelcraft.bible import MAX_BIBLE_BYTES, decode_text, parse_bible
 from novelcraft.dashboards.feedback import Feedback, user_action
-from novelcraft.dashboards.job_progress import STATUS_LABELS as JOB_STATUS_LABELS
 from novelcraft.dashboards.job_progress import JobProgress
 from novelcraft.dashboards.state import TEXT_LIMIT, AppState
 from novelcraft.dashboards.tags import TagListInput
 from novelcraft.errors import BadInput
+from novelcraft.labels import status_label
 
 GENRES = [
     "현대판타지",
@@ -140,7 +140,7 @@ class NewProjectWizard(pn.viewable.Viewer, Feedback):
             return
         self.job_id = ""
         if job.status != "completed":
-            status = JOB_STATUS_LABELS.get(job.status, job.status)
+            status = status_label(job.status)
             self.say(f"작업이 끝나지 못했습니다 ({status}): {job.error or ''}", "danger")
         elif self.trial_job:
             self.state.param.trigger("episodes_changed")
