@@ -47,5 +47,8 @@ def foreshadow_rows(
     return rows
 
 
-def foreshadow_frame(rows: list[dict[str, object]], columns: Iterable[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(columns))
+def foreshadow_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """The rows as the `foreshadows` frame: its columns, in order, with their dtypes."""
+    from novelcraft.frame_schema import COLUMNS, conform
+
+    return conform(pd.DataFrame(rows, columns=list(COLUMNS["foreshadows"])), "foreshadows")

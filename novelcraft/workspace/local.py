@@ -509,14 +509,13 @@ class Workspace:
 
     def _foreshadow_frame(self, project: str | None):
         from novelcraft.canon.frame import foreshadow_frame, foreshadow_rows
-        from novelcraft.frame_schema import COLUMNS, conform
 
         slugs = [project] if project is not None else [p.slug for p in self.list_projects()]
         rows = []
         for slug in sorted(slugs):
             bible = self.get_bible(slug)
             rows += foreshadow_rows(slug, self.canon_report(slug), bible.seasons)
-        return conform(foreshadow_frame(rows, COLUMNS["foreshadows"]), "foreshadows")
+        return foreshadow_frame(rows)
 
     def dashboard_url(self) -> str | None:
         """The dashboard this process serves for the workspace (`novelcraft serve`), if any."""
