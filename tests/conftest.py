@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -38,6 +39,35 @@ def _run_first(item) -> int:
 
 def pytest_collection_modifyitems(config, items):
     items.sort(key=_run_first)
+
+
+# Modules too long for one worker, split into this many parts that `--dist loadscope` hands
+# out like modules (each part starts the module's fixtures on its worker). The five
+# keystroke runs of the editor-integrity module take a minute each; on one worker they were
+# most of that worker's run and the suite's end waited for them.
+SPLIT_MODULES = {"tests/ui/test_editor_integrity.py": 2}
+
+
+def _part(nodeid: str, parts: int) -> int:
+    """A parametrized test goes by its number (rounds alternate between parts), any other
+    test to the last part, which has one round fewer."""
+    number = re.search(r"\[(?:.*-)?(\d+)\]$", nodeid)  # "[chromium-3]": the browser comes first
+    return int(number.group(1)) % parts if number else parts - 1
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SplitLongModules(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            parts = SPLIT_MODULES.get(scope)
+            return f"{scope}#{_part(nodeid, parts)}" if parts else scope
+
+    return SplitLongModules(config, log)
 
 
 @pytest.fixture(autouse=True)

@@ -161,9 +161,8 @@ class Owner:
     def _pass_on_cancels(self) -> None:
         """A cancel is a flag on the job row (set by the API, the CLI or a screen); the
         runner learns of it here and stops the job at its next step."""
-        for job_id in self.runner.running_ids():
-            if job_rows.cancel_requested(self.ws.store, job_id):
-                self.runner.cancel(job_id)
+        for job_id in job_rows.cancels_requested(self.ws.store, self.runner.running_ids()):
+            self.runner.cancel(job_id)
 
     def scheduled_backup(self) -> None:
         from novelcraft.backup import prune_backups

@@ -59,6 +59,11 @@ class Workspace:
         self._lock = lock
         self._tasks = None
         self._owner = None
+        # slug -> project id. Nearly every call names its project by slug, and a batch asks
+        # ~10 times per episode; an id never changes while its project exists, and this
+        # process holds the database alone (the owner lock), so only delete_project can
+        # make an entry stale.
+        self._project_ids: dict[str, int] = {}
 
     # Clients branch on this only to decide who runs a job they follow (CLI `generate`):
     # a local Workspace needs an Owner in this process, a remote one has its owner already.
@@ -128,7 +133,10 @@ class Workspace:
         return project_rows.list_projects(self.store)
 
     def project_id(self, slug: str) -> int:
-        return project_rows.project_id(self.store, slug)
+        pid = self._project_ids.get(slug)
+        if pid is None:
+            pid = self._project_ids[slug] = project_rows.project_id(self.store, slug)
+        return pid
 
     def create_project(self, bible: Bible, *, slug: str | None = None) -> str:
         taken = project_rows.slugs(self.store)
@@ -191,8 +199,11 @@ class Workspace:
 
     def delete_project(self, slug: str) -> None:
         pid = self.project_id(slug)
-        with self.store.transaction() as cur:
-            project_rows.delete_project(cur, pid)
+        try:
+            with self.store.transaction() as cur:
+                project_rows.delete_project(cur, pid)
+        finally:
+            self._project_ids.pop(slug, None)
 
     # --- episodes -----------------------------------------------------------------------
 
