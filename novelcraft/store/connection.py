@@ -96,8 +96,9 @@ class Store:
         Each commit syncs the write-ahead log to disk, and a pipeline step used to pay for
         several (its log lines, every call record, the metrics) before the commit of its own
         checkpoint. Deferred rows are only ever inserted (or replaced: a delete, then an insert),
-        never read back by the writing thread before they land. Whoever defers must `flush` before it waits (for a model, a backoff,
-        the next job): what is deferred is invisible to other threads until then.
+        never read back by the writing thread before they land. Whoever defers must `flush`
+        before it waits (for a model, a backoff, the next job): what is deferred is invisible
+        to other threads until then.
         """
         pending = self._pending.get(threading.get_ident())
         if pending is None:
