@@ -164,3 +164,40 @@ def test_the_child_exits_when_its_parent_is_killed(tmp_path):
         parent.kill()
         parent.wait(timeout=30)
         parent.stdout.close()
+
+
+def test_an_authors_save_measures_in_the_owners_process_while_serving(
+    workspace, sample_bible_path
+):
+    """A serving process keeps Kiwi out of its own memory: the author's save is measured where
+    the owner's jobs are; a process that does not serve measures in-process."""
+    from novelcraft.metrics.measure_pool import shared_pool
+
+    slug = workspace.import_bible(sample_bible_path)
+    text = corpus_text(corpus_files()[0])
+    first = workspace.create_episode(slug, 1, content="초고")
+    pool = shared_pool()
+    measurements.clear()
+    before = (pool.in_child, pool.in_process)
+    saved = workspace.save_author_edit(slug, 1, text, expected_revision=first.revision)
+    assert (pool.in_child, pool.in_process) == before  # not serving: measured in-process
+
+    workspace.serve(1, serve_api=False)
+    try:
+        changed = text + "\n\n작가가 덧붙인 마지막 문단이다."
+        workspace.save_author_edit(slug, 1, changed, expected_revision=saved.revision)
+        assert pool.in_child == before[0] + 1 and pool.in_process == before[1]
+        bible = workspace.get_bible(slug)
+        expected = measure(
+            changed,
+            bible.characters,
+            workspace.settings,
+            banned_elements=bible.project.banned_elements,
+        )
+        episode = workspace.get_episode(slug, 1)
+        stored = workspace.store.scalar(
+            "SELECT style_metrics FROM episodes WHERE id = ?", [episode.id]
+        )
+        assert json.loads(stored) == expected.to_json()
+    finally:
+        workspace.stop_serving()

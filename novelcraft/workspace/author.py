@@ -62,13 +62,17 @@ def save_author_edit(
 ) -> Episode:
     """Save the author's text as a `user` version unless someone saved since
     `expected_revision` (then RevisionConflict), and record its measurement."""
-    from novelcraft.metrics import measure
+    from novelcraft.metrics.measure_cache import measurements
 
     if not content.strip():
         raise BadInput("원고가 비어 있어 저장하지 않았습니다")
     bible = ws.get_bible(slug)
-    m = measure(
-        content, bible.characters, ws.settings, banned_elements=bible.project.banned_elements
+    m = measurements.measure(
+        content,
+        bible.characters,
+        ws.settings,
+        banned_elements=bible.project.banned_elements,
+        compute=ws._measurer(),
     )
     saved = ws.save_episode(
         slug, number, content, expected_revision=expected_revision, kind="user", status="edited"

@@ -109,6 +109,19 @@ class Workspace:
     def serving(self) -> bool:
         return self._owner is not None
 
+    def _measurer(self):
+        """How this process measures an author's text: while it serves (an owner runs), in the
+        owner's measurement process, where Kiwi is loaded already; otherwise in-process, which
+        for one command is cheaper than starting a process. In a serving process an in-process
+        measure would load a second Kiwi (~520 MB) and hold the event loop for its ~3 s load
+        on the first save, freezing every open page."""
+        owner = self._owner
+        if owner is not None:
+            return owner.measure_pool.measure
+        from novelcraft.metrics import measure
+
+        return measure
+
     def stop_serving(self) -> None:
         if self._owner is not None:
             owner, self._owner = self._owner, None
