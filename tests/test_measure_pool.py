@@ -166,9 +166,7 @@ def test_the_child_exits_when_its_parent_is_killed(tmp_path):
         parent.stdout.close()
 
 
-def test_an_authors_save_measures_in_the_owners_process_while_serving(
-    workspace, sample_bible_path
-):
+def test_an_authors_save_measures_in_the_owners_process_while_serving(workspace, sample_bible_path):
     """A serving process keeps Kiwi out of its own memory: the author's save is measured where
     the owner's jobs are; a process that does not serve measures in-process."""
     from novelcraft.metrics.measure_pool import shared_pool
