@@ -32,8 +32,14 @@ SAMPLE_BIBLE = Path(str(resources.files("novelcraft").joinpath("data/sample_bibl
 def browser_type_launch_args():
     return {
         "executable_path": CHROMIUM,
+        # The GPU work in the browser process and no GPU compositing (there is no GPU):
+        # about a fifth less Chromium CPU per typed key, measured on the editor-integrity run,
+        # and the suite is bound by CPU on two cores. Screenshots look the same.
         "args": ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                 "--disable-dev-shm-usage", "--no-first-run"],
+                 "--disable-dev-shm-usage", "--no-first-run", "--in-process-gpu",
+                 "--disable-gpu-compositing", "--disable-smooth-scrolling",
+                 "--disable-renderer-backgrounding",
+                 "--disable-features=Translate,OptimizationHints,MediaRouter,PaintHolding"],
     }  # fmt: skip
 
 
