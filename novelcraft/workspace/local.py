@@ -111,10 +111,9 @@ class Workspace:
 
     def _measurer(self):
         """How this process measures an author's text: while it serves (an owner runs), in the
-        owner's measurement process, where Kiwi is loaded already; otherwise in-process, which
-        for one command is cheaper than starting a process. In a serving process an in-process
-        measure would load a second Kiwi (~520 MB) and hold the event loop for its ~3 s load
-        on the first save, freezing every open page."""
+        owner's measurement process, which holds the Kiwi its jobs use; otherwise in-process,
+        which for one command is cheaper than starting a process. Measured in-process, a
+        serving process's first save loaded a second Kiwi (~520 MB) beside the jobs' one."""
         owner = self._owner
         if owner is not None:
             return owner.measure_pool.measure
