@@ -4,7 +4,8 @@
     (goal <= 60 s), CPU time of the owner and of its measurement process (also per episode),
     peak RSS of the process and of the measurement process (goal <= 1 GB), how often a text
     reached Kiwi, guard fail rate (seed bar <= 2 %), retry success rate (seed bar >= 80 %),
-    average length against the target (+-10 %).
+    average length against the target (+-10 %), and where one episode's wall time goes
+    (waiting on the measurement process, the offline writer, the rest).
 (b) 4 projects x 20 episodes against the offline writer slowed to 200 ms per call, 4 workers:
     wall time relative to one project alone (goal <= 1.1x).
 Every figure is the median of --runs runs, with its ratio to the goal beside it. The
@@ -27,10 +28,11 @@ import time
 from importlib import resources
 from pathlib import Path
 
+from novelcraft.backends.offline import OfflineBackend
 from novelcraft.bible import read_bible_file
 from novelcraft.jobs.owner import Owner
 from novelcraft.metrics.measure_cache import measurements
-from novelcraft.metrics.measure_pool import shared_pool
+from novelcraft.metrics.measure_pool import MeasurePool, shared_pool
 from novelcraft.reports import guard_summary
 from novelcraft.workspace import Workspace
 
@@ -60,11 +62,37 @@ def _child_cpu() -> float:
     return shared_pool().child_cpu_seconds() or 0.0
 
 
+class _Stopwatch:
+    """Wall time spent inside one method while a block runs. A batch is one job whose steps
+    run one after another, so the times of its parts add up to its wall time."""
+
+    def __init__(self, cls, name: str):
+        self.cls, self.name, self.seconds = cls, name, 0.0
+
+    def __enter__(self):
+        original = self.original = getattr(self.cls, self.name)
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - started
+
+        setattr(self.cls, self.name, timed)
+        return self
+
+    def __exit__(self, *exc):
+        setattr(self.cls, self.name, self.original)
+
+
 def big_batch(episodes: int, workers: int) -> dict:
     _fresh_caches()
+    measuring = _Stopwatch(MeasurePool, "measure")
+    writing = _Stopwatch(OfflineBackend, "execute")
     with tempfile.TemporaryDirectory() as tmp, Workspace.open(Path(tmp), create=True) as ws:
         slug = ws.import_bible(BIBLE)
-        with Owner(ws, workers=workers, periodic=False) as owner:
+        with measuring, writing, Owner(ws, workers=workers, periodic=False) as owner:
             started = time.perf_counter()
             cpu, child_cpu = time.process_time(), _child_cpu()
             job = owner.wait(ws.submit_batch(slug, 1, episodes), poll=0.5)
@@ -77,6 +105,7 @@ def big_batch(episodes: int, workers: int) -> dict:
         "wall": wall, "cpu": cpu, "child_cpu": child_cpu, "summary": summary, "calls": calls,
         "measured": measurements.misses, "measure_hits": measurements.hits,
         "paragraphs": shared_pool().analysis_counts() or (0, 0),
+        "measuring": measuring.seconds, "writing": writing.seconds,
     }  # fmt: skip
 
 
@@ -138,6 +167,11 @@ def main() -> None:
               f"{peak_mb / 1024:.2f}; the whole benchmark process) + {child_mb:.0f} MB "
               f"measurement process = {peak_mb + child_mb:.0f} MB "
               f"(ratio {(peak_mb + child_mb) / 1024:.2f})")  # fmt: skip
+        per = 1000 / args.episodes
+        parts = [statistics.median(r[k] for r in results) for k in ("measuring", "writing")]
+        print(f"    one episode's time   {parts[0] * per:.0f} ms waiting on measurement + "
+              f"{parts[1] * per:.0f} ms in the offline writer + "
+              f"{(wall - sum(parts)) * per:.0f} ms the rest (store, prompts, queue)")  # fmt: skip
         print(f"    texts measured       {measured} ({measured / args.episodes:.2f} per episode;"
               f" {last['measure_hits']} more reads served from the cache)")  # fmt: skip
         print(f"    paragraphs to Kiwi   {analysed} ({reused} reused from the analysis cache, "
