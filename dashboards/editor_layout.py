@@ -6,7 +6,7 @@ import panel as pn
 
 from novelcraft.dashboards import editor_tabs as tabs
 from novelcraft.dashboards.edit_impact import EditImpact
-from novelcraft.dashboards.shortcuts import SaveShortcut
+from novelcraft.dashboards.manuscript import Manuscript
 from novelcraft.dashboards.state import DEMO_WRITER, TEXT_LIMIT
 from novelcraft.dashboards.version_diff import diff_html
 
@@ -51,27 +51,18 @@ def _versions_tab(screen) -> pn.viewable.Viewable:
 def editor_layout(screen) -> pn.viewable.Viewable:
     w, p = pn.widgets, screen.param
     settings = screen.state.ws.settings
-    # Not `from_param`: a two-way link would write every keystroke that arrived back into the
-    # widget's `value`, and the browser, having typed on meanwhile, would be set back to that
-    # older text (the lost keystrokes of issue 11). The text goes to the browser only on a load.
-    manuscript = w.TextAreaInput(
-        value=screen.draft,
-        value_input=screen.draft,
-        label="",
-        height=520,
+    # The text goes to the browser only on a load; while the author types it flows one way,
+    # browser to `draft` (manuscript.py says why and how often).
+    manuscript = Manuscript(
+        on_typed=lambda text: setattr(screen, "draft", text),
+        on_save=lambda: screen.save(),
+        text=screen.draft,
         max_length=TEXT_LIMIT,
+        height=520,
         sizing_mode="stretch_width",
         css_classes=["nc-manuscript"],
     )
-
-    def typed(event) -> None:
-        screen.draft = event.new
-
-    def replaced(_event) -> None:
-        manuscript.param.update(value=screen.draft, value_input=screen.draft)
-
-    manuscript.param.watch(typed, "value_input")
-    screen.param.watch(replaced, "text_replaced")
+    screen.param.watch(lambda _e: manuscript.load(screen.draft), "text_replaced")
     header = pn.pane.Markdown(
         pn.bind(lambda *_: screen.header(), p.episode, p.draft, p.saved_text),
         css_classes=["nc-editor-header"],
@@ -83,7 +74,6 @@ def editor_layout(screen) -> pn.viewable.Viewable:
     )
     manuscript_tab = pn.Column(
         manuscript,
-        SaveShortcut(on_save=lambda: screen.save()),
         pn.Row(
             w.Checkbox.from_param(p.autosave, label="자동 저장"),
             pn.pane.Markdown(pn.bind(lambda t: f"마지막 저장 {t}" if t else "", p.last_saved_at)),

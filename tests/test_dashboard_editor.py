@@ -9,6 +9,7 @@ from dashboard_helpers import sample_state, wait_for
 
 from novelcraft.dashboards import editor_tabs
 from novelcraft.dashboards.editor import AUTOSAVE_IDLE_SECONDS, EditorScreen
+from novelcraft.dashboards.manuscript import Manuscript
 from novelcraft.dashboards.metric_badges import METRIC_LABELS
 from novelcraft.dashboards.state import AppState
 from novelcraft.dashboards.version_diff import diff_html
@@ -158,10 +159,15 @@ def test_revision_instruction_and_refusals(workspace):
     assert screen.revision > revision and screen.versions[-1].kind == "revise"
 
 
-def manuscript_widget(view) -> pn.widgets.TextAreaInput:
-    found = [w for w in view.select(pn.widgets.TextAreaInput) if "nc-manuscript" in w.css_classes]
-    assert len(found) == 1
-    return found[0]
+def manuscript_widget(view) -> Manuscript:
+    (found,) = view.select(Manuscript)
+    assert "nc-manuscript" in found.css_classes
+    return found
+
+
+def type_into(widget: Manuscript, text: str, save: bool = False) -> None:
+    """What the browser's box sends: the whole text as typed, with the save shortcut's flag."""
+    widget._handle_msg({"typed": text, "save": True} if save else {"typed": text})
 
 
 def test_typing_never_writes_the_text_back_to_the_browser(screen):
@@ -169,25 +175,27 @@ def test_typing_never_writes_the_text_back_to_the_browser(screen):
     back into the widget's value, which resets the browser's textarea to older text."""
     widget = manuscript_widget(screen.__panel__())
     written: list[str] = []
-    widget.param.watch(lambda e: written.append(e.new), "value")
+    widget.param.watch(lambda e: written.append(e.name), ["text", "generation"])
     typed = screen.saved_text
     for syllable in ["그", "날", " ", "밤", ",", " ", "a", "b"]:
         typed += syllable
-        widget.value_input = typed  # what the browser sends on each input event
+        type_into(widget, typed)
         assert screen.draft == typed
     screen.maybe_autosave(now=10**9)  # autosave fires mid-typing
     assert screen.last_saved_at and screen.saved_text == typed
-    widget.value_input = typed + "!"
+    type_into(widget, typed + "!")
     assert written == [] and screen.draft == typed + "!"
 
 
 def test_a_load_is_the_one_time_the_text_goes_to_the_browser(screen):
     widget = manuscript_widget(screen.__panel__())
-    widget.value_input = screen.saved_text + " 덧붙임"
-    screen.load()  # 다시 불러오기
-    assert widget.value == screen.saved_text and screen.draft == screen.saved_text
+    type_into(widget, screen.saved_text + " 덧붙임")
+    generation = widget.generation
+    screen.load()  # 다시 불러오기: the same text as the last load, so `generation` must move
+    assert widget.text == screen.saved_text and screen.draft == screen.saved_text
+    assert widget.generation == generation + 1
     screen.state.episode = 2
-    assert widget.value == screen.state.ws.get_episode(screen.state.project, 2).content
+    assert widget.text == screen.state.ws.get_episode(screen.state.project, 2).content
 
 
 def test_saving_unchanged_text_makes_no_version(screen):
@@ -197,15 +205,11 @@ def test_saving_unchanged_text_makes_no_version(screen):
     assert len(screen.state.ws.episode_versions(screen.state.project, 1)) == versions
 
 
-def test_ctrl_s_saves_through_the_shortcut(screen):
-    from novelcraft.dashboards.shortcuts import SaveShortcut
-
-    view = screen.__panel__()
-    (shortcut,) = view.select(SaveShortcut)
-    manuscript_widget(view).value_input = screen.saved_text + "\n\n그때, 문이 열렸다!"
+def test_ctrl_s_saves_the_text_sent_with_it(screen):
+    widget = manuscript_widget(screen.__panel__())
     with Owner(screen.state.ws, workers=1):
-        shortcut._handle_msg({"save": True})
-        assert screen.message.startswith("저장했습니다")
+        type_into(widget, screen.saved_text + "\n\n그때, 문이 열렸다!", save=True)
+        assert screen.message.startswith("저장했습니다") and widget.saves == 1
         wait_for(lambda: not screen.job_id, poll=screen.poll)
     assert screen.versions[-1].content.endswith("그때, 문이 열렸다!")
 

@@ -81,3 +81,35 @@ def test_every_table_row_is_in_view_even_with_one_row(page, served, screen):
     assert len(found) >= expect_count
     assert all(t["rows"] >= 1 for t in found), found
     assert [t for t in found if t["clipped"] or t["scrolls"]] == [], found
+
+
+def test_a_burst_of_typing_reaches_the_count_in_a_few_messages(page, console, served):
+    """The manuscript box sends what is typed at most every 150 ms, not once per key: the
+    header's live count still ends on the last key with nothing else pressed, and 다시
+    불러오기 puts back the stored text even though it is the text of the previous load."""
+    messages: list[str] = []  # the header frame of each Bokeh message the page sent
+
+    def watch(ws) -> None:
+        ws.on("framesent", lambda f: messages.append(f) if "PATCH-DOC" in str(f) else None)
+
+    page.on("websocket", watch)
+    open_screen(page, served, "editor", episode=2, ready=".nc-manuscript textarea")
+    box = page.locator(".nc-manuscript textarea")
+    stored = box.input_value()
+    count = page.locator(".nc-editor-header .nc-count")
+    before = int(count.inner_text().rstrip("자").replace(",", ""))
+    # Nothing is saved: the episode stays as stored for the module's other tests.
+    page.locator(".bk-Checkbox", has_text="자동 저장").locator("input").uncheck()
+    box.click()
+    page.keyboard.press("Control+End")
+    syllables = list("그날밤학생회실의불이혼자켜졌다") * 20  # 300 keys, as fast as they go
+    sent_before = len(messages)
+    for syllable in syllables:
+        page.keyboard.insert_text(syllable)
+    count.filter(has_text=f"{before + len(syllables):,}자").wait_for(timeout=60000)
+    assert box.input_value() == stored + "".join(syllables)
+    assert len(messages) - sent_before < len(syllables) / 5, len(messages) - sent_before
+    page.locator(".nc-reload button").click()
+    count.filter(has_text=f"{before:,}자").wait_for(timeout=60000)
+    assert box.input_value() == stored
+    assert console.errors == []
