@@ -10,6 +10,7 @@ sessions survive a restart of the server.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -63,8 +64,12 @@ def _check_hash(stored: str, password: str) -> bool:
     return hmac.compare_digest(got, expected)
 
 
-# Checked against for an unknown user, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against for an unknown user, so a wrong name takes as long as a wrong password.
+    Made on the first check, not at import: a scrypt costs ~70 ms that every CLI command
+    paid at start-up."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 class Users:
@@ -89,7 +94,7 @@ class Users:
         if len(password) > MAX_PASSWORD:
             return False
         stored = self._hashes.get(user)
-        ok = _check_hash(stored or _DUMMY_HASH, password)
+        ok = _check_hash(stored or _dummy_hash(), password)
         return ok and stored is not None
 
     @classmethod

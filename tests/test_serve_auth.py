@@ -156,3 +156,39 @@ def test_users_verify_rejects_unknown_users_and_tampered_hashes():
     assert not tampered.verify("alice", "x")
     with pytest.raises(BadInput):
         Users.single("alice")
+
+
+def test_an_unknown_user_costs_one_scrypt_like_a_known_one(monkeypatch):
+    """A wrong name must not answer faster than a wrong password; the dummy hash it is checked
+    against is made on first use, not when the module is imported."""
+    import hashlib
+
+    users = Users.single("alice:correct horse")
+    calls: list[int] = []
+    real = hashlib.scrypt
+    monkeypatch.setattr(hashlib, "scrypt", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert not users.verify("alice", "wrong horse")
+    known = len(calls)
+    assert not users.verify("bob", "correct horse")
+    assert not users.verify("carol", "correct horse")
+    assert known == 1 and len(calls) - known <= 3  # the first unknown name also makes the dummy
+    before = len(calls)
+    assert not users.verify("dave", "correct horse")
+    assert len(calls) - before == 1
+
+
+def test_importing_auth_runs_no_scrypt():
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import hashlib; calls = []; real = hashlib.scrypt\n"
+            "hashlib.scrypt = lambda *a, **k: calls.append(1) or real(*a, **k)\n"
+            "import novelcraft.cli\n"
+            "print(len(calls))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "0"
