@@ -49,9 +49,12 @@ notebooks: $(NB_STAMP)
 # demo workspace are made once; modules go out in the order tests/conftest.py gives (the
 # long ones first). TEST_WORKERS=0 runs it in one process. The 15 slowest tests are listed
 # at the end, so a test that grows slow is seen in every run.
+# PYTHONDONTWRITEBYTECODE is emptied for the run (some machines set it): the suite starts
+# about a hundred `serve`, CLI and kernel processes, and each would compile the project's
+# modules again, and each worker rewrite every test module's asserts again.
 TEST_WORKERS ?= 2
 test: $(STAMP) browser java
-	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder --durations=15
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder --durations=15
 
 # The browser tests drive Debian's chromium (never `playwright install`); Korean and emoji
 # fonts make their screenshots readable. A fresh CI machine runs this as root.
