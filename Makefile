@@ -9,7 +9,7 @@ DEMO_EPISODES ?= 60
 
 .PHONY: demo test lint bench clean browser java notebooks
 
-# uv downloads and installs the wheels in parallel: about 25 s from a cold cache where pip
+# uv downloads and installs the wheels in parallel: about 33 s from a cold cache where pip
 # took about 50 s on this 2-core machine. It prints what it resolved and each package it
 # installed; on a terminal it also draws progress bars. It compiles the bytecode as pip does,
 # on both cores at once: otherwise the suite's first `serve`, CLI and notebook kernels would
