@@ -113,3 +113,22 @@ def test_a_burst_of_typing_reaches_the_count_in_a_few_messages(page, console, se
     count.filter(has_text=f"{before:,}자").wait_for(timeout=60000)
     assert box.input_value() == stored
     assert console.errors == []
+
+
+def test_clicking_save_right_after_a_burst_saves_its_last_keys(page, served):
+    """The keys typed in the last 150 ms, not yet sent, go when the box loses focus to the
+    button, before the click: the saved version ends with the last syllable typed. (Last in
+    the module: it writes a version of episode 2.)"""
+    open_screen(page, served, "editor", episode=2, ready=".nc-manuscript textarea")
+    box = page.locator(".nc-manuscript textarea")
+    stored = box.input_value()
+    box.click()
+    page.keyboard.press("Control+End")
+    burst = list("그때문이열렸다") * 6
+    for syllable in burst:
+        page.keyboard.insert_text(syllable)
+    page.locator(".nc-save button").click()
+    page.locator(".nc-message", has_text="저장했습니다 (수정 번호").wait_for(timeout=60000)
+    page.reload()
+    page.locator(".nc-manuscript textarea").wait_for()
+    assert page.locator(".nc-manuscript textarea").input_value() == stored + "".join(burst)
