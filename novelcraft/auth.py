@@ -67,8 +67,8 @@ def _check_hash(stored: str, password: str) -> bool:
 @functools.cache
 def _dummy_hash() -> str:
     """Checked against for an unknown user, so a wrong name takes as long as a wrong password.
-    Made on the first check, not at import: a scrypt costs ~70 ms that every CLI command
-    paid at start-up."""
+    Made with the first `Users` that holds a hash (a server's start), not at import: a scrypt
+    costs ~70 ms, which every CLI command paid at start-up."""
     return hash_password(secrets.token_urlsafe(16))
 
 
@@ -77,6 +77,8 @@ class Users:
 
     def __init__(self, hashes: Mapping[str, str]):
         self._hashes = dict(hashes)
+        if self._hashes:
+            _dummy_hash()  # now, so that no check pays for making it
 
     def __len__(self) -> int:
         return len(self._hashes)
