@@ -41,18 +41,15 @@ class Manuscript(JSComponent):
       let timer = null
       let sentAt = 0
       let sent = box.value
-      const message = (extra) => {
+      // Every message carries the whole text, so a save never depends on an earlier one.
+      const send = (extra) => {
         if (timer !== null) { clearTimeout(timer); timer = null }
         sentAt = Date.now()
-        const data = Object.assign({}, extra)
-        if (box.value !== sent || extra === undefined) {
-          sent = box.value
-          data.typed = sent
-        }
-        return data
+        sent = box.value
+        model.send_msg(Object.assign({ typed: sent }, extra))
       }
       const flush = () => {
-        if (timer !== null || box.value !== sent) { model.send_msg(message()) }
+        if (timer !== null || box.value !== sent) { send() }
       }
       box.addEventListener("input", () => {
         if (timer !== null) { return }
@@ -66,7 +63,7 @@ class Manuscript(JSComponent):
         const key = (event.key || "").toLowerCase()
         if ((event.ctrlKey || event.metaKey) && key === "s" && !event.isComposing) {
           event.preventDefault()
-          model.send_msg(message({ save: true }))
+          send({ save: true })
         }
       }
       document.addEventListener("keydown", onKey, true)
