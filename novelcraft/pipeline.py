@@ -152,12 +152,23 @@ def plan_outline(run: Run, number: int, *, force: bool = False) -> Outline:
     """The episode's outline: the stored one (an author's edit is used as is) or a new one.
     Nothing is written until a valid outline exists."""
     _check_number(number)
+    return _plan(run, number, _stored(run, number), force=force)[0]
+
+
+def _stored(run: Run, number: int) -> Episode | None:
     try:
-        current = run.ws.get_episode(run.slug, number)
+        return run.ws.get_episode(run.slug, number)
     except NotFound:
-        current = None
+        return None
+
+
+def _plan(
+    run: Run, number: int, current: Episode | None, *, force: bool = False
+) -> tuple[Outline, int]:
+    """`plan_outline` given the stored episode (None when there is none): the outline and the
+    episode's id."""
     if current is not None and current.outline is not None and not force:
-        return current.outline
+        return current.outline, current.id
     run.step("outline", number)
     context = run.context(number)
     retries = run.settings.generation.max_retries
@@ -185,8 +196,7 @@ def plan_outline(run: Run, number: int, *, force: bool = False) -> Outline:
         message = ledger_steps.repetition_message(repeat)
         run.log("warning", message)
         feedback = [message]
-    gen.save_outline(run.ws.store, run.pid, number, outline)
-    return outline
+    return outline, gen.save_outline(run.ws.store, run.pid, number, outline)
 
 
 def _check_number(number: int) -> None:
@@ -247,23 +257,23 @@ def check_outline(outline: Outline, bible: Bible) -> None:
 def generate_episode(run: Run, number: int) -> Episode:
     """Run every unfinished step of episode `number` and return the saved episode."""
     _check_number(number)
-    store = run.ws.store
-    outline = plan_outline(run, number)
-    episode_id = run.ws.get_episode(run.slug, number).id
-    state = gen.pipeline_state(store, episode_id)
+    outline, episode_id = _plan(run, number, _stored(run, number))
+    state = gen.pipeline_state(run.ws.store, episode_id)
+    # The text each step saved goes on to the next one; a resumed run reads it from the store.
+    text: str | None = None
     if state.get("step") in (None, "outline"):
-        _draft(run, number, episode_id, outline, state)
+        text = _draft(run, number, episode_id, outline, state)
     if state.get("step") == "draft":
-        _edit(run, number, episode_id, state)
+        text = _edit(run, number, episode_id, state, text)
     if state.get("step") == "edit":
-        _events(run, number, episode_id, state)
+        _events(run, number, episode_id, state, text)
     if state.get("step") == "events":
-        _summary(run, number, episode_id, state)
+        _summary(run, number, episode_id, state, text)
     run.log("info", f"{number}화: 완료")
     return run.ws.get_episode(run.slug, number)
 
 
-def _draft(run: Run, number: int, episode_id: int, outline: Outline, state: dict) -> None:
+def _draft(run: Run, number: int, episode_id: int, outline: Outline, state: dict) -> str:
     run.step("draft", number)
     settings = run.settings
     context = run.context(number, outline)
@@ -307,24 +317,32 @@ def _draft(run: Run, number: int, episode_id: int, outline: Outline, state: dict
     state.update(
         step="draft", attempts=history, passed_pass1=m.passed, writer=run.backend.backend_id
     )
-    gen.save_text(
-        run.ws.store,
-        episode_id,
-        text,
-        "pass1",
-        state,
-        note=f"{attempt}차 초고",
-        generation_prompt=prompt,
-        context_sizes=sizes,
-        passed=m.passed,
-        status="generating",
-    )
-    ledger_steps.record_context(run.ws.store, run.pid, number, context)
+    # The draft and what its context included: one commit.
+    with run.ws.store.transaction():
+        gen.save_text(
+            run.ws.store,
+            episode_id,
+            text,
+            "pass1",
+            state,
+            note=f"{attempt}차 초고",
+            generation_prompt=prompt,
+            context_sizes=sizes,
+            passed=m.passed,
+            status="generating",
+        )
+        ledger_steps.record_context(run.ws.store, run.pid, number, context)
+    return text
 
 
-def _edit(run: Run, number: int, episode_id: int, state: dict) -> None:
+def _content(run: Run, number: int, text: str | None) -> str:
+    """The text the previous step saved: handed on, or read back when a run resumes."""
+    return run.ws.get_episode(run.slug, number).content if text is None else text
+
+
+def _edit(run: Run, number: int, episode_id: int, state: dict, text: str | None = None) -> str:
     store, settings = run.ws.store, run.settings
-    text = run.ws.get_episode(run.slug, number).content
+    text = _content(run, number, text)
     first = run.measure(text)
     final, kept_reason = text, ""
     if run.with_editor and first.warnings:
@@ -354,12 +372,15 @@ def _edit(run: Run, number: int, episode_id: int, state: dict) -> None:
         gen.save_text(store, episode_id, final, "pass2", state, **columns)
     else:
         gen.save_state(store, episode_id, state, **columns)
+    return final
 
 
-def _events(run: Run, number: int, episode_id: int, state: dict) -> None:
+def _events(
+    run: Run, number: int, episode_id: int, state: dict, text: str | None = None
+) -> None:
     run.step("events", number)
     store = run.ws.store
-    content = run.ws.get_episode(run.slug, number).content
+    content = _content(run, number, text)
     foreshadows = canon_rows.open_foreshadows(store, run.pid, number)
     prompt = run.render(
         "events",
@@ -372,16 +393,22 @@ def _events(run: Run, number: int, episode_id: int, state: dict) -> None:
     known = {f["id"] for f in foreshadows}
     resolved = [i for i in answer.resolved_foreshadows if i in known]
     events = ledger_steps.events_with_due(answer.events, number, run.bible, run.settings)
-    canon_rows.replace_events(store, run.pid, episode_id, number, events, resolved)
     state["step"] = "events"
-    gen.save_state(store, episode_id, state)
+    with store.transaction():  # the events and the checkpoint that says they exist: one commit
+        canon_rows.replace_events(store, run.pid, episode_id, number, events, resolved)
+        gen.save_state(store, episode_id, state)
 
 
 def _summary(
-    run: Run, number: int, episode_id: int, state: dict, status: str | None = "generated"
+    run: Run,
+    number: int,
+    episode_id: int,
+    state: dict,
+    text: str | None = None,
+    status: str | None = "generated",
 ) -> None:
     run.step("summary", number)
-    content = run.ws.get_episode(run.slug, number).content
+    content = _content(run, number, text)
     prompt = run.render("summary", episode_number=number, content=content)
     summary = run.call(prompt, "summary", episode=number).text.strip()[:SUMMARY_LIMIT]
     state["step"] = "summary"

@@ -245,6 +245,81 @@ def test_an_interrupted_run_resumes_at_the_first_unfinished_step(workspace, proj
     assert workspace.get_episode(project, 1).summary
 
 
+def test_a_new_episode_reads_itself_back_only_to_plan_and_to_return(
+    workspace, project, monkeypatch
+):
+    """Each step hands its text on to the next: reading it back cost a query per step."""
+    reads = []
+    original = type(workspace).get_episode
+
+    def counted(self, slug, number):
+        reads.append(number)
+        return original(self, slug, number)
+
+    monkeypatch.setattr(type(workspace), "get_episode", counted)
+    episode = generate_episode(workspace.run(project, _offline_except()), 1)
+    assert reads == [1, 1]
+    assert episode.content == workspace.episode_versions(project, 1)[-1].content
+
+
+class _Crash(Exception):
+    pass
+
+
+def test_a_draft_and_what_its_context_included_commit_together(workspace, project, monkeypatch):
+    from novelcraft import ledger_steps
+
+    def crash(*_args):
+        raise _Crash("crashed after the draft")
+
+    monkeypatch.setattr(ledger_steps, "record_context", crash)
+    with pytest.raises(_Crash):
+        generate_episode(workspace.run(project, _offline_except()), 1)
+    assert workspace.episode_versions(project, 1) == []  # the draft went with the rest
+    assert not workspace.get_episode(project, 1).content
+    monkeypatch.undo()
+    backend = _offline_except()
+    generate_episode(workspace.run(project, backend), 1)
+    assert purpose_of(backend.calls[0].prompt) == "draft"  # resumed at the draft
+    assert [v.kind for v in workspace.episode_versions(project, 1)][0] == "pass1"
+
+
+def test_events_and_their_checkpoint_commit_together(workspace, project, monkeypatch):
+    from novelcraft.store import generation as gen
+
+    save_state = gen.save_state
+
+    def crash_at_events(store, episode_id, state, **columns):
+        if state.get("step") == "events":
+            raise _Crash("crashed after the events")
+        return save_state(store, episode_id, state, **columns)
+
+    monkeypatch.setattr(gen, "save_state", crash_at_events)
+    with pytest.raises(_Crash):
+        generate_episode(workspace.run(project, _offline_except()), 1)
+    assert workspace.episode_events(project, 1) == []  # rolled back with the checkpoint
+    monkeypatch.undo()
+    backend = _offline_except()
+    generate_episode(workspace.run(project, backend), 1)
+    assert [purpose_of(c.prompt) for c in backend.calls] == ["events", "summary"]
+    assert workspace.episode_events(project, 1)
+
+
+def test_extracted_events_are_stored_in_their_order_with_their_fields(workspace, project):
+    extracted = [
+        {"event_type": "plot", "description": f"사건 {n}", "characters_involved": ["강도윤"]}
+        for n in range(1, 5)
+    ] + [{"event_type": "foreshadow", "description": "복선", "due_by": 9}]
+    answer = json.dumps({"events": extracted, "resolved_foreshadows": []}, ensure_ascii=False)
+    generate_episode(workspace.run(project, _offline_except(events=answer)), 1)
+    stored = workspace.episode_events(project, 1)
+    assert [e.description for e in stored] == ["사건 1", "사건 2", "사건 3", "사건 4", "복선"]
+    assert [e.characters_involved for e in stored[:4]] == [["강도윤"]] * 4
+    assert stored[4].characters_involved == [] and stored[4].event_type == "foreshadow"
+    [planted] = workspace.foreshadows(project)
+    assert (planted.description, planted.due_episode, planted.due_source) == ("복선", 9, "answer")
+
+
 def test_a_user_edited_outline_is_used_as_is(workspace, project):
     outline = Outline.model_validate(
         {

@@ -104,3 +104,9 @@ def test_a_deferred_job_log_keeps_the_time_it_was_logged(workspace):
     ).fetchall()
     assert [m for m, _ in rows] == ["먼저", "나중"]
     assert rows[0][1] <= logged_at
+
+
+def test_the_store_runs_its_statements_on_one_thread(store):
+    # The store's statements touch a few rows each; DuckDB's thread pool only added overhead.
+    assert store.scalar("SELECT current_setting('threads')") == 1
+    assert _seen_elsewhere(store, "SELECT current_setting('threads')") == [(1,)]

@@ -101,6 +101,7 @@ def replace_events(
             key = event_key(EpisodeEvent(event_type=kind, description=description))
             old.setdefault(key, []).append(row_id)
         kept: list[int] = []
+        fresh: list[tuple] = []
         for event, due, source in events:
             ids = old.get(event_key(event))
             if ids:
@@ -114,20 +115,21 @@ def replace_events(
                     [to_json(event.characters_involved), due, source, row_id],
                 )
                 continue
+            fresh.append(
+                (event.event_type, event.description, to_json(event.characters_involved), due,
+                 source)
+            )  # fmt: skip
+        if fresh:
+            # One INSERT over bound lists unnested side by side, in the events' order (their
+            # ids keep it): a statement per event cost ~1.3 ms each, several per episode.
+            kinds, descriptions, characters, dues, sources = (list(c) for c in zip(*fresh))
             cur.execute(
                 "INSERT INTO episode_events (project_id, episode_id, episode_number, event_type,"
                 " description, characters_involved, due_episode, due_source)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    pid,
-                    episode_id,
-                    number,
-                    event.event_type,
-                    event.description,
-                    to_json(event.characters_involved),
-                    due,
-                    source,
-                ],
+                " SELECT ?, ?, ?, unnest(CAST(? AS VARCHAR[])), unnest(CAST(? AS VARCHAR[])),"
+                " unnest(CAST(? AS VARCHAR[])), unnest(CAST(? AS INTEGER[])),"
+                " unnest(CAST(? AS VARCHAR[]))",
+                [pid, episode_id, number, kinds, descriptions, characters, dues, sources],
             )
         gone = [i for ids in old.values() for i in ids]
         if gone:
