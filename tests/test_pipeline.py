@@ -281,7 +281,7 @@ def test_a_draft_and_what_its_context_included_commit_together(workspace, projec
     backend = _offline_except()
     generate_episode(workspace.run(project, backend), 1)
     assert purpose_of(backend.calls[0].prompt) == "draft"  # resumed at the draft
-    assert [v.kind for v in workspace.episode_versions(project, 1)][0] == "pass1"
+    assert workspace.episode_versions(project, 1)[0].kind == "pass1"
 
 
 def test_events_and_their_checkpoint_commit_together(workspace, project, monkeypatch):
