@@ -122,7 +122,8 @@ def replace_events(
         if fresh:
             # One INSERT over bound lists unnested side by side, in the events' order (their
             # ids keep it): a statement per event cost ~1.3 ms each, several per episode.
-            kinds, descriptions, characters, dues, sources = (list(c) for c in zip(*fresh, strict=True))
+            columns = (list(c) for c in zip(*fresh, strict=True))
+            kinds, descriptions, characters, dues, sources = columns
             cur.execute(
                 "INSERT INTO episode_events (project_id, episode_id, episode_number, event_type,"
                 " description, characters_involved, due_episode, due_source)"
