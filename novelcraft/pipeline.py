@@ -375,9 +375,7 @@ def _edit(run: Run, number: int, episode_id: int, state: dict, text: str | None 
     return final
 
 
-def _events(
-    run: Run, number: int, episode_id: int, state: dict, text: str | None = None
-) -> None:
+def _events(run: Run, number: int, episode_id: int, state: dict, text: str | None = None) -> None:
     run.step("events", number)
     store = run.ws.store
     content = _content(run, number, text)
