@@ -320,6 +320,55 @@ def test_extracted_events_are_stored_in_their_order_with_their_fields(workspace,
     assert (planted.description, planted.due_episode, planted.due_source) == ("복선", 9, "answer")
 
 
+def test_what_a_step_deferred_is_committed_before_a_model_wait(workspace, project):
+    """Other threads (the screens, the API) see a failed first draft's call record and metrics
+    while the retry is being written."""
+    import threading
+
+    from novelcraft.backends.offline import OfflineOptions
+
+    seen = []
+
+    def look():
+        store = workspace.store
+        seen.append(
+            (
+                store.scalar("SELECT count(*) FROM llm_calls WHERE purpose = 'draft'"),
+                store.scalar("SELECT count(*) FROM episode_metrics WHERE stage = 'pass1'"),
+            )
+        )
+
+    def draft(prompt):
+        if not hasattr(draft, "first"):
+            draft.first = True
+            return "너무 짧은 초고."  # fails the length guard: a retry follows
+        other = threading.Thread(target=look)
+        other.start()
+        other.join()
+        return OfflineBackend().execute(prompt, schema=None, options=OfflineOptions())
+
+    generate_episode(workspace.run(project, _offline_except(draft=draft)), 1)
+    assert seen[0] == (1, 1)
+
+
+def test_a_writer_that_answers_at_once_adds_no_commit_before_its_calls(
+    workspace, project, monkeypatch
+):
+    flushes = []
+    flush = type(workspace.store).flush
+    monkeypatch.setattr(
+        type(workspace.store), "flush", lambda self: (flushes.append(1), flush(self))[1]
+    )
+    assert OfflineBackend().answers_at_once()
+    generate_episode(workspace.run(project, OfflineBackend()), 1)
+    assert flushes == []
+    workspace.settings.backend.offline_latency = 0.01  # a wait: commit before it
+    slow = OfflineBackend(workspace.settings.backend)
+    assert not slow.answers_at_once()
+    generate_episode(workspace.run(project, slow), 2)
+    assert len(flushes) >= 4
+
+
 def test_a_user_edited_outline_is_used_as_is(workspace, project):
     outline = Outline.model_validate(
         {

@@ -125,6 +125,12 @@ class Backend(ABC):
     def default_model(self) -> str:
         return ""
 
+    def answers_at_once(self) -> bool:
+        """True when a call returns in moments (an in-process writer without simulated
+        latency): the pipeline need not commit what it deferred before such a call, as nobody
+        waits during it; its rows land with the step's checkpoint a moment later."""
+        return False
+
     def preflight(self) -> None:
         """Raise BackendMisconfigured if calls cannot work at all (checked when a job is
         submitted, so a missing binary is bad input rather than a failed job)."""

@@ -57,6 +57,9 @@ class OfflineBackend(Backend):
     def default_model(self) -> str:
         return "demo-writer-1"
 
+    def answers_at_once(self) -> bool:
+        return not self.settings.offline_latency
+
     def execute(self, prompt: str, *, schema: dict | None, options: OfflineOptions) -> str:
         latency = (
             options.latency

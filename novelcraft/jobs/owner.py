@@ -91,6 +91,7 @@ class Owner:
         self.runner.stopping.set()
         if self.consumer is not None:
             self.consumer.shutdown(timeout)
+        self.runner.close()
         self._stop.set()
         if self._monitor is not None:
             self._monitor.join(timeout=5)

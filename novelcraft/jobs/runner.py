@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from novelcraft.backends.base import BackendError
 from novelcraft.errors import NovelcraftError
+from novelcraft.jobs.progress import ProgressWriter
 from novelcraft.jobs.submit import PROJECT_JOBS
 from novelcraft.models import JobInfo
 from novelcraft.pipeline import Canceled
@@ -54,6 +55,12 @@ class JobRunner:
         self._running: set[str] = set()
         self._cancels: set[str] = set()
         self._sleep = sleep or self.stopping.wait
+        # Pipeline steps' progress, at most a few writes a second per episode (jobs.progress).
+        self.progress = ProgressWriter(job_rows.report_progress)
+
+    def close(self) -> None:
+        """After the last job has stopped: end the progress writer's thread."""
+        self.progress.close()
 
     # --- bookkeeping seen by the owner's monitor ----------------------------------------
 
@@ -248,6 +255,8 @@ class JobRunner:
                     job_rows.finish(store, child.id, "canceled", step="canceled")
                 raise
             finally:
+                # Before the episode's final status: no waiting progress may overwrite it.
+                self.progress.discard(child.id)
                 with self._lock:
                     self._running.discard(child.id)
             done += 1
@@ -270,7 +279,8 @@ class JobRunner:
 
     def _progress_reporter(self, job_id: str, child_id: str, number: int, index: int, total: int):
         def report(step: str, fraction: float) -> None:
-            job_rows.report_progress(
+            self.progress.report(
+                child_id,
                 self.ws.store,
                 step,
                 number,
