@@ -30,6 +30,10 @@ def test_rerun_after_a_crash_before_the_checkpoint_adds_no_second_row(
     workspace, sample_bible_path, monkeypatch, crash_at
 ):
     slug = workspace.import_bible(sample_bible_path)
+    # A model that takes its time: the pipeline commits what it deferred (a failed draft's
+    # metrics among it) before each call, so a crash can fall between those rows and the
+    # checkpoint. (A writer that answers at once gets no such commit.)
+    workspace.settings.backend.offline_latency = 0.001
     real_save_text, real_save_state = gen.save_text, gen.save_state
     crashed = []
 
