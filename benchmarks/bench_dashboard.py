@@ -117,7 +117,7 @@ def memory_mb(pid: int) -> dict[str, float]:
 PAGES = {
     "bare": ("/bare", ".nc-bare"),
     "framed": ("/framed", ".nc-bare"),
-    "episodes": ("/?screen=episodes&project={slug}", ".nc-episodes-table .nc-row"),
+    "episodes": ("/?screen=episodes&project={slug}", ".nc-episodes-table .tabulator-row"),
     "quality": ("/?screen=quality&project={slug}", ".nc-charts canvas"),
 }
 

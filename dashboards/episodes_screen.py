@@ -13,12 +13,13 @@ import param
 from novelcraft.dashboards.episode_data import metrics_by_episode
 from novelcraft.dashboards.feedback import Feedback, user_action
 from novelcraft.dashboards.metric_badges import compact_html
-from novelcraft.dashboards.row_table import RowTable
 from novelcraft.dashboards.state import DEMO_WRITER, AppState
+from novelcraft.dashboards.tables import korean_table
 from novelcraft.labels import episode_status_label
 
 COLUMNS = ["회차", "제목", "상태", "작가", "분량", "검증", "맥락"]
-# Every column's width given, so the table is laid out once (issue 15). The badge strip
+# Every column's width given: otherwise Tabulator measures every cell in the browser to size
+# the columns, which was most of the time the table took to draw (issue 15). The badge strip
 # (9 badges) fits in full; a longer title ends in "…".
 WIDTHS = {"회차": 80, "제목": 150, "상태": 92, "작가": 108, "분량": 84, "검증": 520, "맥락": 104}
 DEMO_BADGE = "🤖 데모 작가"
@@ -73,7 +74,7 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
         span = (episodes[0].episode_number, episodes[-1].episode_number) if episodes else (1, 0)
         measured = metrics_by_episode(ws, slug, *span) if episodes else {}
         writers = ws.episode_writers(slug, *span) if episodes else {}
-        rows = pd.DataFrame(
+        self.rows = pd.DataFrame(
             [
                 [
                     e.episode_number,
@@ -89,12 +90,9 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
             columns=COLUMNS,
         )
         numbers = [e.episode_number for e in episodes]
-        selected = self.selected
-        if selected not in numbers:  # "열기" opens an episode that exists
+        if self.selected not in numbers:  # "열기" opens an episode that exists
             chosen = self.state.episode if self.state.episode in numbers else None
-            selected = chosen or (numbers[0] if numbers else None)
-        # Together, so the table is drawn with its picked row marked.
-        self.param.update(rows=rows, selected=selected)
+            self.selected = chosen or (numbers[0] if numbers else None)
         self.new_number = ws.last_episode_number(slug) + 1
 
     @user_action
@@ -130,24 +128,23 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
         w = pn.widgets
 
         def table(rows):
-            frame = rows if rows is not None else pd.DataFrame(columns=COLUMNS)
-            numbers = [int(n) for n in frame["회차"]]
-            widget = RowTable(
-                columns=list(frame.columns),
-                rows=frame.values.tolist(),
-                widths=WIDTHS,
-                html_columns=["검증"],
-                selected=numbers.index(self.selected) if self.selected in numbers else None,
-                empty_text="회차가 없습니다",
-                css_classes=["nc-episodes-table"],
+            widget = korean_table(
+                rows,
+                selectable=1,
+                formatters={"검증": {"type": "html"}},
                 sizing_mode="stretch_width",
+                css_classes=["nc-episodes-table"],
+                layout="fit_data_table",
+                widths=WIDTHS,
             )
 
             def on_select(event):
-                if event.new is not None and 0 <= event.new < len(numbers):
-                    self.param.update(selected=numbers[event.new], confirm_delete=False)
+                if event.new and rows is not None and len(rows):
+                    self.param.update(
+                        selected=int(rows.iloc[event.new[0]]["회차"]), confirm_delete=False
+                    )
 
-            widget.param.watch(on_select, "selected")
+            widget.param.watch(on_select, "selection")
             return widget
 
         prev_btn = w.Button(label="◀ 이전", width=80)

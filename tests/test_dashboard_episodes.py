@@ -71,32 +71,3 @@ def test_titles_are_filled_and_the_demo_writer_is_badged(screen):
     assert all(title and title != "(제목 없음)" for title in rows["제목"])
     assert list(rows.loc[[1, 2], "작가"]) == ["🤖 데모 작가"] * 2
     assert rows.loc[3, "작가"] == "" and rows.loc[3, "제목"] == "3화 제목"
-
-
-def test_the_table_shows_the_page_marks_the_pick_and_a_click_picks_an_episode(screen):
-    layout = screen.__panel__()
-    from novelcraft.dashboards.row_table import RowTable
-
-    def table():
-        [found] = layout.select(RowTable)
-        return found
-
-    first = table()
-    assert first.columns[:3] == ["회차", "제목", "상태"] and len(first.rows) == 10
-    assert [row[0] for row in first.rows] == list(range(1, 11))
-    assert first.selected == 0 and first.html_columns == ["검증"]
-    first.selected = 3  # a click on the fourth row
-    assert screen.selected == 4
-    screen.page = 2
-    second = table()
-    assert [row[0] for row in second.rows] == list(range(11, 21))
-    assert second.selected == 0 and screen.selected == 11  # the pick moves onto the page
-
-
-def test_an_empty_project_shows_a_korean_line_in_its_table(workspace):
-    state = sample_state(workspace, episodes=0)
-    screen = EpisodesScreen(state=state)
-    from novelcraft.dashboards.row_table import RowTable
-
-    [table] = screen.__panel__().select(RowTable)
-    assert table.rows == [] and table.empty_text == "회차가 없습니다"

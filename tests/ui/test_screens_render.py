@@ -48,7 +48,7 @@ def test_editor_tabs_and_bible_tabs_render(page, console, served):
 
 # Screens with tables, and how many tables each shows for the served project (Quality's guard
 # and baseline tables arrive after its first charts).
-TABLES = {"projects": 1, "quality": 2}
+TABLES = {"projects": 1, "episodes": 1, "quality": 2}
 
 _CLIPPED_ROWS = """(table) => {
     const holder = table.querySelector('.tabulator-tableholder');
@@ -81,28 +81,6 @@ def test_every_table_row_is_in_view_even_with_one_row(page, served, screen):
     assert len(found) >= expect_count
     assert all(t["rows"] >= 1 for t in found), found
     assert [t for t in found if t["clipped"] or t["scrolls"]] == [], found
-
-
-def test_a_click_on_an_episode_row_picks_it_and_open_goes_to_it(page, console, served):
-    """The Episodes table is a plain HTML table (row_table.py): every row in view, the
-    picked row marked, and 열기 opening the episode that was clicked."""
-    open_screen(page, served, "episodes", ready=".nc-episodes-table .nc-row")
-    rows = page.locator(".nc-episodes-table .nc-row")
-    assert rows.count() == 2
-    view = page.viewport_size
-    for i in range(2):
-        box = rows.nth(i).bounding_box()
-        assert box and box["height"] > 10 and box["y"] + box["height"] <= view["height"]
-    assert "nc-selected" in rows.nth(0).get_attribute("class")  # 열기 has a row from the start
-    rows.nth(1).click()
-    page.get_by_text("선택: 2화").wait_for(state="visible", timeout=10000)
-    assert "nc-selected" in rows.nth(1).get_attribute("class")
-    assert "nc-selected" not in rows.nth(0).get_attribute("class")
-    shoot(page, "episodes-picked")
-    page.get_by_role("button", name="열기", exact=True).click()
-    page.locator(".nc-editor-header", has_text="2화").wait_for(state="visible", timeout=30000)
-    assert "episode=2" in page.url
-    assert console.errors == []
 
 
 def test_a_burst_of_typing_reaches_the_count_in_a_few_messages(page, console, served):
