@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from fake_llm import wait_until
 
 from novelcraft.jobs.progress import ProgressWriter
@@ -67,42 +68,45 @@ def test_the_first_report_is_written_at_once_and_a_burst_only_by_its_last():
         writer.close()
 
 
-def test_a_waiting_report_is_written_when_nothing_follows_it():
+@pytest.fixture
+def timed():
+    """A writer on a test clock (interval 0.2 s), what it wrote, and a way to move the clock."""
+    clock = _Clock()
+    writer, written = _writer(interval=0.2, clock=clock)
+
+    def advance(seconds):
+        clock.now += seconds
+        with writer._cond:  # wake the writer's thread to look at the new time
+            writer._cond.notify()
+
+    yield writer, written, advance
+    writer.close()
+
+
+def test_a_waiting_report_is_written_when_nothing_follows_it(timed):
     """A step that then waits minutes for a model must still reach the screens."""
-    clock = _Clock()
-    writer, written = _writer(interval=0.2, clock=clock)
-    try:
-        writer.report("ep1", "outline")
-        clock.now += 0.05
-        writer.report("ep1", "draft")
-        time.sleep(0.3)
-        assert written == [("outline",)]  # the writer's clock has not reached the due time
-        clock.now += 0.2
-        with writer._cond:
-            writer._cond.notify()
-        assert wait_until(lambda: written == [("outline",), ("draft",)], timeout=10)
-    finally:
-        writer.close()
+    writer, written, advance = timed
+    writer.report("ep1", "outline")
+    advance(0.05)
+    writer.report("ep1", "draft")
+    time.sleep(0.3)
+    assert written == [("outline",)]  # the writer's clock has not reached the due time
+    advance(0.2)
+    assert wait_until(lambda: written == [("outline",), ("draft",)], timeout=10)
 
 
-def test_discard_drops_what_waits_and_the_next_report_goes_at_once():
-    clock = _Clock()
-    writer, written = _writer(interval=0.2, clock=clock)
-    try:
-        writer.report("ep1", "outline")
-        writer.report("ep1", "summary")  # waits
-        writer.discard("ep1")  # the episode ended: its final status comes next
-        clock.now += 1.0
-        with writer._cond:
-            writer._cond.notify()
-        time.sleep(0.2)
-        assert written == [("outline",)]
-        writer.report("ep1", "outline")  # a later run of the same episode
-        assert written == [("outline",), ("outline",)]
-        writer.report("ep2", "outline")  # keys do not share an interval
-        assert written[-1] == ("outline",) and len(written) == 3
-    finally:
-        writer.close()
+def test_discard_drops_what_waits_and_the_next_report_goes_at_once(timed):
+    writer, written, advance = timed
+    writer.report("ep1", "outline")
+    writer.report("ep1", "summary")  # waits
+    writer.discard("ep1")  # the episode ended: its final status comes next
+    advance(1.0)
+    time.sleep(0.2)
+    assert written == [("outline",)]
+    writer.report("ep1", "outline")  # a later run of the same episode
+    assert written == [("outline",), ("outline",)]
+    writer.report("ep2", "outline")  # keys do not share an interval
+    assert written[-1] == ("outline",) and len(written) == 3
 
 
 def test_a_batch_writes_fewer_progress_rows_than_steps_and_ends_completed(
