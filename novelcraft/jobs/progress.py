@@ -1,4 +1,4 @@
-"""Step progress of running jobs, written to the store at most every `INTERVAL` seconds per job.
+"""Step progress of running jobs, written to the store at most every `INTERVAL` seconds per episode.
 
 Every pipeline step reports where its episode is (an UPDATE of the job rows and a commit, ~3 ms
 of the owner's CPU). With the offline writer an episode's six steps take a quarter of a second,
