@@ -393,9 +393,9 @@ def _events(run: Run, number: int, episode_id: int, state: dict, text: str | Non
     known = {f["id"] for f in foreshadows}
     resolved = [i for i in answer.resolved_foreshadows if i in known]
     events = ledger_steps.events_with_due(answer.events, number, run.bible, run.settings)
-    state["step"] = "events"
     with store.transaction():  # the events and the checkpoint that says they exist: one commit
         canon_rows.replace_events(store, run.pid, episode_id, number, events, resolved)
+        state["step"] = "events"
         gen.save_state(store, episode_id, state)
 
 

@@ -338,9 +338,11 @@ def test_what_a_step_deferred_is_committed_before_a_model_wait(workspace, projec
             )
         )
 
+    drafts = []
+
     def draft(prompt):
-        if not hasattr(draft, "first"):
-            draft.first = True
+        drafts.append(prompt)
+        if len(drafts) == 1:
             return "너무 짧은 초고."  # fails the length guard: a retry follows
         other = threading.Thread(target=look)
         other.start()
