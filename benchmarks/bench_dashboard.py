@@ -251,7 +251,7 @@ def main() -> None:
         median = {name: statistics.median(times) for name, times in drawn.items()}
         bare = median["bare"]
         print(f"chromium: bare Panel page drawn in {bare:.2f} s (the yardstick)")
-        print(f"chromium: the bare text in the app's page template drawn in "
+        print(f"chromium: the bare text in the app's page frame drawn in "
               f"{median['framed']:.2f} s = {median['framed'] / bare:.2f}x the bare page "
               "(the frame every screen is drawn in)")  # fmt: skip
         for name, goal in (("episodes", 1.2), ("quality", 1.5)):

@@ -5,7 +5,7 @@
 It does what `serve` does (opens the workspace, starts the job owner, serves `make_app` with
 the same extensions and options) and also serves `/bare`: a Panel page with one line of text
 and nothing of NovelCraft, the yardstick the screens are compared with, and `/framed`: the same
-text inside the app's page template, the frame every screen is drawn in. All come from this
+text inside the app's page frame, the frame every screen is drawn in. All come from this
 one process, so the comparison shares its load, its Tornado loop and its JS bundles. It writes
 `bench-server.json` (pid, port) into the workspace once it listens; SIGTERM stops it.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 import panel as pn
 
 from novelcraft.dashboards.app import make_app, setup_extensions
-from novelcraft.dashboards.page_template import ShellTemplate
+from novelcraft.dashboards.page_frame import PageFrame
 from novelcraft.jobs.owner import Owner
 from novelcraft.workspace import Workspace
 
@@ -33,14 +33,10 @@ def bare_page():
 
 
 def framed_page():
-    """The bare text inside the app's page template (header, sidebar, Bootstrap): the part of
-    every screen's time that is the frame, not the screen."""
-    return ShellTemplate(
-        title="NovelCraft",
-        sidebar=[pn.pane.Markdown(BARE_TEXT)],
-        main=[bare_page()],
-        sidebar_width=260,
-        header_background="#243b55",
+    """The bare text inside the app's page frame (header, sidebar): the part of every
+    screen's time that is the frame, not the screen."""
+    return PageFrame(
+        title="NovelCraft", sidebar=[pn.pane.Markdown(BARE_TEXT)], main=[bare_page()]
     )
 
 

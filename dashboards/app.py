@@ -21,7 +21,7 @@ from novelcraft.dashboards.editor import EditorScreen
 from novelcraft.dashboards.episodes_screen import EpisodesScreen
 from novelcraft.dashboards.feedback import describe_error, log
 from novelcraft.dashboards.jobs_screen import JobsScreen
-from novelcraft.dashboards.page_template import ShellTemplate
+from novelcraft.dashboards.page_frame import PageFrame
 from novelcraft.dashboards.projects import ProjectsScreen
 from novelcraft.dashboards.quality import QualityScreen
 from novelcraft.dashboards.settings_form import BACKEND_LABELS
@@ -136,14 +136,14 @@ class Shell(param.Parameterized):
             css_classes=["nc-nav"],
         )
 
-    def template(self) -> ShellTemplate:
+    def page(self) -> PageFrame:
         main = pn.panel(
             pn.bind(
                 lambda _s, _p: self.current(), self.state.param.screen, self.state.param.project
             ),
             sizing_mode="stretch_width",
         )
-        return ShellTemplate(
+        return PageFrame(
             title="NovelCraft",
             sidebar=[
                 self.project_picker(),
@@ -158,8 +158,6 @@ class Shell(param.Parameterized):
                 version_footer(),
             ],
             main=[main],
-            sidebar_width=260,
-            header_background="#243b55",
         )
 
 
@@ -191,7 +189,7 @@ def make_app(ws):
                 polling = pn.state.add_periodic_callback(shell.poll, period=POLL_MS)
                 # A closed tab stops its polling before anything is pushed to its socket.
                 pn.state.on_session_destroyed(lambda _ctx: stop_quietly(polling))
-            return shell.template()
+            return shell.page()
         except Exception as exc:  # one line for the author; the traceback goes to the log
             log.exception("dashboard session failed")
             return pn.pane.Alert(describe_error(exc), alert_type="danger")

@@ -57,10 +57,10 @@ def test_dashboard_footer_shows_it(workspace):
     from novelcraft.dashboards.app import Shell
     from novelcraft.dashboards.state import AppState
 
-    template = Shell(state=AppState(ws=workspace)).template()
+    page = Shell(state=AppState(ws=workspace)).page()
     texts = [
         obj.object
-        for item in template.sidebar
+        for item in page.sidebar
         for obj in pn.panel(item).select(pn.pane.Markdown)
         if isinstance(obj.object, str)
     ]

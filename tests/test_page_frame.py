@@ -1,8 +1,10 @@
-"""The page template every dashboard session is drawn in (issue 15): the whole page reaches
-the Bokeh document, and the document's model graph is walked once, not once per area."""
+"""The page frame every dashboard session is drawn in (issue 15): the whole page is one root of
+the Bokeh document, so its model graph is walked once, and the frame holds the sidebar and the
+screen."""
 
 from __future__ import annotations
 
+import panel as pn
 from bokeh.document import Document
 from bokeh.document.models import DocumentModelManager
 from dashboard_helpers import sample_state
@@ -13,7 +15,7 @@ from novelcraft.dashboards.app import Shell, setup_extensions
 def test_the_page_is_added_to_the_document_in_one_walk(workspace, monkeypatch):
     setup_extensions()
     state = sample_state(workspace, episodes=2, screen="quality")
-    template = Shell(state=state).template()
+    page = Shell(state=state).page()
     walks = []
     recompute = DocumentModelManager.recompute
 
@@ -23,8 +25,15 @@ def test_the_page_is_added_to_the_document_in_one_walk(workspace, monkeypatch):
 
     monkeypatch.setattr(DocumentModelManager, "recompute", counted)
     document = Document()
-    template.server_doc(document)
+    pn.panel(page).server_doc(document)
     assert len(walks) == 1
+    # One root for the page (Panel adds its Location model beside it).
+    assert [type(r).__name__ for r in document.roots if type(r).__name__ != "Location"] == [
+        "Column"
+    ]
     names = {type(m).__name__ for m in document.models}
     assert {"Tabs", "GlyphRenderer", "BoxAnnotation"} <= names  # the Quality screen is there
-    assert len(document.roots) > 3  # sidebar, main and the template's own areas
+    # The sidebar holds the project picker and the navigation beside the screen.
+    assert {"CustomSelect", "RadioButtonGroup"} <= names
+    labels = [m.text for m in document.models if type(m).__name__ == "HTML" and m.text]
+    assert any("NovelCraft" in str(text) for text in labels)
