@@ -35,9 +35,7 @@ def bare_page():
 def framed_page():
     """The bare text inside the app's page frame (header, sidebar): the part of every
     screen's time that is the frame, not the screen."""
-    return PageFrame(
-        title="NovelCraft", sidebar=[pn.pane.Markdown(BARE_TEXT)], main=[bare_page()]
-    )
+    return PageFrame(title="NovelCraft", sidebar=[pn.pane.Markdown(BARE_TEXT)], main=[bare_page()])
 
 
 def main() -> None:
