@@ -148,3 +148,12 @@ def test_episodes_and_show_commands(cli, project, workspace, ws_dir):
     assert unknown.code == 2 and "작품 'nope'이(가) 없습니다" in unknown.err
     not_a_number = cli("--workspace", ws_dir, "show", project, "one")
     assert not_a_number.code == 2 and "Traceback" not in not_a_number.err
+
+
+def test_the_stored_length_counts_every_character_but_whitespace():
+    from novelcraft.store.episodes import text_length
+
+    # Ideographic and no-break spaces, a file separator and tabs are whitespace to Python;
+    # a zero-width space is not.
+    text = "가\u3000나\xa0다\x1c라\t마\n\n바\u200b사 "
+    assert text_length(text) == sum(1 for c in text if not c.isspace()) == 8

@@ -21,7 +21,9 @@ _LIST_COLUMNS = (
 
 def text_length(text: str) -> int:
     """Characters excluding whitespace: the unit of the length target (DESIGN §7.1)."""
-    return sum(1 for c in text if not c.isspace())
+    # str.split() cuts at exactly the characters str.isspace() accepts, in C: ~20x faster than a
+    # loop over 8,000 characters, and this runs with every saved text.
+    return len("".join(text.split()))
 
 
 def _episode(row: dict[str, Any]) -> Episode:
