@@ -152,19 +152,16 @@ def open_foreshadows(store: Store, pid: int, number: int, half: int = 10) -> lis
     """The open foreshadows the events prompt lists for episode `number` to resolve: the
     newest `half` and the `half` due soonest (so neither old unpaid threads nor a long run of
     hooks crowd out the other), oldest first. Dropped ones are not offered."""
-    base = (
-        "SELECT id, episode_number, description, due_episode FROM episode_events "
+    # One statement for both halves: the union drops a row that is in both.
+    return store.rows(
+        "WITH open AS (SELECT id, episode_number, description, due_episode FROM episode_events "
         "WHERE project_id = ? AND event_type = 'foreshadow' AND episode_number < ? "
-        "AND resolved_in_episode IS NULL AND NOT dropped"
+        "AND resolved_in_episode IS NULL AND NOT dropped) "
+        "(SELECT * FROM open ORDER BY episode_number DESC, id DESC LIMIT ?) UNION "
+        "(SELECT * FROM open ORDER BY due_episode NULLS LAST, episode_number, id LIMIT ?) "
+        "ORDER BY episode_number, id",
+        [pid, number, half, half],
     )
-    newest = store.rows(
-        base + " ORDER BY episode_number DESC, id DESC LIMIT ?", [pid, number, half]
-    )
-    soonest = store.rows(
-        base + " ORDER BY due_episode NULLS LAST, episode_number, id LIMIT ?", [pid, number, half]
-    )
-    chosen = {r["id"]: r for r in [*soonest, *newest]}
-    return sorted(chosen.values(), key=lambda r: (r["episode_number"], r["id"]))
 
 
 def _foreshadow(store: Store, pid: int, event_id: int) -> dict[str, Any]:
