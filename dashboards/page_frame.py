@@ -1,11 +1,13 @@
 """The page frame of every dashboard session: a header bar, the sidebar and the main area, as
 one plain Panel layout.
 
-Panel's Bootstrap template drew the same frame, but it cost ~0.25 s in Chromium on every page
-(its own stylesheets, a root per area and the scripts that size them), a fifth of a bare Panel
-page's time (issue 15: 15 loads each, bare 1.32 s, Bootstrap frame 1.59 s, this frame 1.35 s).
-One root also means Bokeh walks the document's models once, not once per area. The widgets
-keep the Bootstrap design (`pn.extension(design="bootstrap")`); only the frame is plain."""
+Panel's Bootstrap template drew the same frame with its own stylesheets, a root per area and
+the scripts that size them: the frame alone took ~0.25 s more to draw in Chromium (issue 15:
+15 loads each, bare page 1.32 s, Bootstrap frame 1.59 s, this frame 1.35 s; on a full screen
+the difference was within this machine's noise). One root also means Bokeh walks the
+document's models once, not once per area. The widgets keep the Bootstrap design
+(`pn.extension(design="bootstrap")`); only the frame is plain, and its sidebar does not
+collapse as the template's did."""
 
 from __future__ import annotations
 
@@ -23,10 +25,9 @@ class PageFrame(pn.viewable.Viewer):
 
     def __init__(self, *, title: str, sidebar: list, main: list):
         super().__init__()
-        self.title = title
         self.sidebar = pn.Column(
             *sidebar,
-            width=SIDEBAR_WIDTH + 24,
+            width=SIDEBAR_WIDTH + 24,  # the widgets' width plus the padding around them
             margin=0,
             css_classes=["nc-sidebar"],
             styles={
