@@ -166,11 +166,12 @@ def _stored(run: Run, number: int) -> Episode | None:
 
 def _plan(
     run: Run, number: int, current: Episode | None, *, force: bool = False
-) -> tuple[Outline, int]:
-    """`plan_outline` given the stored episode (None when there is none): the outline and the
-    episode's id."""
+) -> tuple[Outline, int, dict | None]:
+    """`plan_outline` given the stored episode (None when there is none): the outline, the
+    episode's id and, when the outline was saved here, the pipeline state saved with it
+    (None: the stored outline was used, and the state is the stored one)."""
     if current is not None and current.outline is not None and not force:
-        return current.outline, current.id
+        return current.outline, current.id, None
     run.step("outline", number)
     context = run.context(number)
     retries = run.settings.generation.max_retries
@@ -198,7 +199,7 @@ def _plan(
         message = ledger_steps.repetition_message(repeat)
         run.log("warning", message)
         feedback = [message]
-    return outline, gen.save_outline(run.ws.store, run.pid, number, outline)
+    return outline, *gen.save_outline(run.ws.store, run.pid, number, outline)
 
 
 def _check_number(number: int) -> None:
@@ -259,8 +260,9 @@ def check_outline(outline: Outline, bible: Bible) -> None:
 def generate_episode(run: Run, number: int) -> Episode:
     """Run every unfinished step of episode `number` and return the saved episode."""
     _check_number(number)
-    outline, episode_id = _plan(run, number, _stored(run, number))
-    state = gen.pipeline_state(run.ws.store, episode_id)
+    outline, episode_id, state = _plan(run, number, _stored(run, number))
+    if state is None:
+        state = gen.pipeline_state(run.ws.store, episode_id)
     # The text each step saved goes on to the next one; a resumed run reads it from the store.
     text: str | None = None
     if state.get("step") in (None, "outline"):
@@ -413,7 +415,11 @@ def _summary(
     summary = run.call(prompt, "summary", episode=number).text.strip()[:SUMMARY_LIMIT]
     state["step"] = "summary"
     columns = {"status": status} if status else {}
-    gen.save_state(run.ws.store, episode_id, state, summary=summary, context_stale=False, **columns)
+    # The episode's last checkpoint: its log lines and call records land with it.
+    with run.ws.store.transaction(flush=True):
+        gen.save_state(
+            run.ws.store, episode_id, state, summary=summary, context_stale=False, **columns
+        )
 
 
 def rederive(run: Run, number: int) -> int:

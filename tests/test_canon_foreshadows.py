@@ -155,15 +155,25 @@ def test_bad_foreshadow_decisions_are_refused(season):
         ws.drop_foreshadow(slug, plot_id)
 
 
+# (due of the thread planted in n, the threads offered): due in planting order, the ten due
+# soonest (planted 1-10) and the ten newest (17-26), while 11-16 wait their turn; due in reverse,
+# the newest are also the ones due soonest, and each is offered once.
+_UNPAID_LAYOUTS = [
+    (lambda n: n + 50, [*range(1, 11), *range(17, 27)]),
+    (lambda n: 100 - n, list(range(17, 27))),
+]
+
+
+@pytest.mark.parametrize(("due_of", "expected"), _UNPAID_LAYOUTS, ids=["in-order", "reversed"])
 def test_the_events_prompt_offers_new_hooks_even_after_many_unpaid_threads(
-    workspace, sample_bible_path
+    workspace, sample_bible_path, due_of, expected
 ):
     """26 unpaid threads (a long serial piles them up) must not hide the newest ones from the
     events prompt, nor the ones due soonest."""
     slug = workspace.import_bible(sample_bible_path)
     story = Story(
         events={
-            n: [event("foreshadow", f"{n}화에 심은 실마리", due_by=n + 50)] for n in range(1, 27)
+            n: [event("foreshadow", f"{n}화에 심은 실마리", due_by=due_of(n))] for n in range(1, 27)
         }
     )
     run = run_of(workspace, slug, story)
@@ -173,9 +183,9 @@ def test_the_events_prompt_offers_new_hooks_even_after_many_unpaid_threads(
         c.prompt for c in reversed(run.backend.calls) if "이벤트를 추출" in c.prompt
     )
     listed = events_prompt.split("## 아직 풀리지 않은 복선")[1].split("##")[0]
-    offered = sorted(int(n) for n in re.findall(r"^\d+: (\d+)화에 심은 실마리", listed, re.M))
-    # The ten due soonest (planted 1-10) and the ten newest (17-26); 11-16 wait their turn.
-    assert offered == [*range(1, 11), *range(17, 27)]
+    offered = [int(n) for n in re.findall(r"^\d+: (\d+)화에 심은 실마리", listed, re.M)]
+    # Oldest first, as the prompt lists them.
+    assert offered == expected
 
 
 def test_the_foreshadows_frame_is_the_ledger_row_by_row(season):

@@ -142,6 +142,22 @@ def test_orphaned_job_is_requeued_on_start_and_resumes_at_its_checkpoint(workspa
     assert any("재개" in line.message for line in workspace.job_logs(job_id))
 
 
+def test_an_episode_finish_claims_the_next_episode_in_the_same_commit(workspace, project):
+    job_id = workspace.submit_batch(project, 1, 3)
+    first, second, third = (c.id for c in workspace.list_jobs(parent=job_id, limit=None))
+    store = workspace.store
+    assert job_rows.claim(store, first)
+    result = {"length": 1, "passed": True}
+    assert job_rows.finish_episode(store, first, result, job_id, 1 / 3, 1, claim_next=second)
+    jobs = {j.id: j for j in workspace.list_jobs(parent=job_id, limit=None)}
+    assert [jobs[i].status for i in (first, second, third)] == ["completed", "running", "queued"]
+    assert jobs[second].started_at == jobs[first].completed_at  # one transaction, one now()
+    # A cancel takes the queued third out of the queue: the finish of the second cannot claim it.
+    workspace.cancel_job(job_id)
+    assert not job_rows.finish_episode(store, second, result, job_id, 2 / 3, 2, claim_next=third)
+    assert workspace.get_job(third).status == "canceled"
+
+
 def test_a_job_whose_worker_died_is_requeued_once_its_heartbeat_is_stale(workspace, project):
     workspace.settings.queue.heartbeat_stale_seconds = 1
     with Owner(workspace, workers=1) as owner:

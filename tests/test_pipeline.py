@@ -224,6 +224,9 @@ def test_the_style_pass_fixes_explanatory_drafts(workspace, project):
     assert first[0] == "pass1" and first[1] > 0.05
     assert final[0] == "final" and final[1] < 0.05
     assert [v.kind for v in workspace.episode_versions(project, 1)] == ["pass1", "pass2"]
+    # Created at revision 1 with its outline; each saved text is a revision an open editor
+    # must not overwrite.
+    assert workspace.get_episode(project, 1).revision == 3
 
 
 def test_an_interrupted_run_resumes_at_the_first_unfinished_step(workspace, project):
@@ -369,6 +372,35 @@ def test_a_writer_that_answers_at_once_adds_no_commit_before_its_calls(
     assert not slow.answers_at_once()
     generate_episode(workspace.run(project, slow), 2)
     assert len(flushes) >= 4
+
+
+def test_an_episode_written_at_once_lands_its_call_records_in_one_insert_at_its_end(
+    workspace, project, monkeypatch
+):
+    """A writer that answers at once never waits, so the episode's call records wait for its
+    last checkpoint and land there as one INSERT; another thread sees all of them."""
+    import threading
+
+    inserts = []
+    defer = type(workspace.store).defer
+
+    def counted(self, sql, params, **kw):
+        if sql.startswith("INSERT INTO llm_calls"):
+            inserts.append(kw.get("loose"))
+        return defer(self, sql, params, **kw)
+
+    monkeypatch.setattr(type(workspace.store), "defer", counted)
+    generate_episode(workspace.run(project, OfflineBackend()), 1)
+    seen = []
+    other = threading.Thread(
+        target=lambda: seen.append(
+            workspace.store.scalar("SELECT count(*) FROM llm_calls WHERE episode_number = 1")
+        )
+    )
+    other.start()
+    other.join()
+    assert inserts and all(inserts)  # every record was deferred as a loose row
+    assert seen == [len(inserts)]
 
 
 def test_a_user_edited_outline_is_used_as_is(workspace, project):

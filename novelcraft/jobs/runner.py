@@ -232,11 +232,13 @@ class JobRunner:
         total = len(children)
         done = sum(1 for c in children if c.status == "completed")
         passed = 0
+        # The episode claimed with the previous one's finish (one commit for both).
+        claimed: str | None = None
         for index, child in enumerate(children):
             if child.status == "completed":
                 passed += bool((child.output or {}).get("passed"))
                 continue
-            if not job_rows.claim(store, child.id):
+            if claimed != child.id and not job_rows.claim(store, child.id):
                 raise Canceled("취소되었습니다")  # only a cancel takes a child out of the queue
             number = child.episode_number
             run.job_id = child.id
@@ -262,7 +264,10 @@ class JobRunner:
             done += 1
             passed += bool(episode.passed)
             result = {"length": episode.length, "passed": episode.passed}
-            job_rows.finish_episode(store, child.id, result, job.id, done / total, number)
+            following = children[index + 1].id if index + 1 < total else None
+            claimed = following if job_rows.finish_episode(
+                store, child.id, result, job.id, done / total, number, claim_next=following
+            ) else None  # fmt: skip
         return {"episodes": total, "passed": passed}
 
     def _reset_for_regeneration(self, run, number: int, child_id: str) -> None:

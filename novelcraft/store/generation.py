@@ -28,8 +28,9 @@ def previous_summaries(store: Store, pid: int, number: int, keep: int = 3) -> li
     return list(reversed(rows))
 
 
-def save_outline(store: Store, pid: int, number: int, outline: Outline) -> int:
-    """Create the episode with its outline, or set the outline of an existing one: together."""
+def save_outline(store: Store, pid: int, number: int, outline: Outline) -> tuple[int, dict]:
+    """Create the episode with its outline, or set the outline of an existing one: together.
+    Returns the episode's id and the pipeline state now stored (its step is "outline")."""
     with store.transaction() as cur:
         row = cur.execute(
             "SELECT id, pipeline FROM episodes WHERE project_id = ? AND episode_number = ?",
@@ -42,13 +43,13 @@ def save_outline(store: Store, pid: int, number: int, outline: Outline) -> int:
                 " pipeline) VALUES (?, ?, 'outline', 1, ?, ?) RETURNING id",
                 [pid, number, to_json(outline.model_dump()), to_json(state)],
             )
-            return cur.fetchone()[0]
+            return cur.fetchone()[0], state
         cur.execute(
             "UPDATE episodes SET outline = ?, pipeline = ?, updated_at = current_timestamp "
             "WHERE id = ?",
             [to_json(outline.model_dump()), to_json(state), row[0]],
         )
-        return row[0]
+        return row[0], state
 
 
 def pipeline_state(store: Store, episode_id: int) -> dict[str, Any]:
@@ -64,10 +65,20 @@ STEP_COLUMNS = frozenset({
 
 def save_state(store: Store, episode_id: int, state: dict[str, Any], **columns: Any) -> None:
     """Checkpoint: the pipeline state plus any episode columns this step produced."""
+    # A transaction: the step's deferred telemetry (`Store.defer`) commits with its checkpoint.
+    with store.transaction() as cur:
+        _update_episode(cur, episode_id, state, columns)
+
+
+def _update_episode(
+    cur, episode_id: int, state: dict[str, Any], columns: dict[str, Any], *, new_revision=False
+) -> None:
     unknown = set(columns) - STEP_COLUMNS
     if unknown:
         raise ValueError(f"not an episode column a step may set: {sorted(unknown)}")
     sets = ["pipeline = ?", "updated_at = current_timestamp"]
+    if new_revision:
+        sets.append("revision = revision + 1")
     params: list[Any] = [to_json(state)]
     for name, value in columns.items():
         if name == "outline" and isinstance(value, Outline):
@@ -76,9 +87,7 @@ def save_state(store: Store, episode_id: int, state: dict[str, Any], **columns: 
             value = to_json(value)
         sets.append(f"{name} = ?")
         params.append(value)
-    # A transaction: the step's deferred telemetry (`Store.defer`) commits with its checkpoint.
-    with store.transaction() as cur:
-        cur.execute(f"UPDATE episodes SET {', '.join(sets)} WHERE id = ?", [*params, episode_id])
+    cur.execute(f"UPDATE episodes SET {', '.join(sets)} WHERE id = ?", [*params, episode_id])
 
 
 def save_text(
@@ -91,13 +100,12 @@ def save_text(
     note: str = "",
     **columns: Any,
 ) -> None:
-    """A new text for the episode: its version row and the episode row, together."""
+    """A new text for the episode: its version row and the episode row (a new revision), in
+    one commit and one UPDATE."""
     with store.transaction() as cur:
         add_version(cur, episode_id, kind, content, note)
-        cur.execute("UPDATE episodes SET revision = revision + 1 WHERE id = ?", [episode_id])
-        save_state(
-            store, episode_id, state, content=content, length=text_length(content), **columns
-        )
+        columns.update(content=content, length=text_length(content))
+        _update_episode(cur, episode_id, state, columns, new_revision=True)
 
 
 def record_metrics(
@@ -157,8 +165,8 @@ def mark_later_stale(store: Store, pid: int, number: int) -> int:
 def record_call(
     store: Store, record, *, job_id: str | None, pid: int | None, episode: int | None = None
 ) -> None:
-    """Deferred (`Store.defer`): a call's record commits with the step's next write, and the
-    pipeline flushes before it waits on the next call."""
+    """Deferred (`Store.defer`, a loose row): a call's record lands with the episode's last
+    checkpoint or when the pipeline flushes before it waits on the next call."""
     store.defer(
         "INSERT INTO llm_calls (job_id, project_id, episode_number, backend, model, purpose, "
         "prompt_chars, output_chars, prompt_tokens, output_tokens, duration_ms, ok, error, "
@@ -179,4 +187,5 @@ def record_call(
             None if record.error is None else redact(record.error),
             utc_now(),
         ],
+        loose=True,
     )

@@ -156,12 +156,16 @@ def report_progress(
 def claim(store: Store, job_id: str) -> bool:
     """queued → running, atomically; False when the job is not queued (taken, done, canceled)."""
     with _writes:
-        got = store.execute(
-            "UPDATE generation_jobs SET status = 'running', heartbeat_at = now(), "
-            "started_at = coalesce(started_at, now()), attempt = attempt + 1 "
-            "WHERE id = ? AND status = 'queued' AND NOT cancel_requested RETURNING id",
-            [job_id],
-        ).fetchall()
+        return _claim(store, job_id)
+
+
+def _claim(store: Store, job_id: str) -> bool:
+    got = store.execute(
+        "UPDATE generation_jobs SET status = 'running', heartbeat_at = now(), "
+        "started_at = coalesce(started_at, now()), attempt = attempt + 1 "
+        "WHERE id = ? AND status = 'queued' AND NOT cancel_requested RETURNING id",
+        [job_id],
+    ).fetchall()
     return bool(got)
 
 
@@ -187,8 +191,9 @@ def finish(
             fields["step_episode"] = None
     assignments = ", ".join(f"{name} = ?" for name in fields)
     values = [to_json(v) if name == "output" else v for name, v in fields.items()]
-    # A transaction, so the log lines deferred before it commit with it.
-    with _writes, store.transaction() as cur:
+    # A transaction that flushes, so every log line deferred before it commits with it: who
+    # sees the job finished sees its whole log.
+    with _writes, store.transaction(flush=True) as cur:
         cur.execute(
             f"UPDATE generation_jobs SET {assignments}, completed_at = now() WHERE id = ?",
             [*values, job_id],
@@ -196,12 +201,22 @@ def finish(
 
 
 def finish_episode(
-    store: Store, child_id: str, output: dict, job_id: str, progress: float, number: int
-) -> None:
-    """A batch's episode is done: the episode's job and the batch's progress in one commit."""
+    store: Store,
+    child_id: str,
+    output: dict,
+    job_id: str,
+    progress: float,
+    number: int,
+    *,
+    claim_next: str | None = None,
+) -> bool:
+    """A batch's episode is done: the episode's job, the batch's progress and the claim of the
+    next episode's job (`claim_next`, as `claim` does) in one commit. True when the next one
+    was claimed; False when there was none or it is not queued any more."""
     with _writes, store.transaction():
         finish(store, child_id, "completed", output=output, step="episode_done")
         update(store, job_id, progress=progress, step="episode_done", step_episode=number)
+        return claim_next is not None and _claim(store, claim_next)
 
 
 def request_cancel(store: Store, job_id: str) -> None:
@@ -238,12 +253,13 @@ def cancels_requested(store: Store, job_ids: Sequence[str]) -> set[str]:
 
 
 def log(store: Store, job_id: str, level: str, message: str, *, defer: bool = False) -> None:
-    """A log line of the job; with `defer`, it lands with the thread's next transaction
-    (`Store.defer`) but keeps the time it was logged."""
+    """A log line of the job; with `defer`, it lands later (a loose row, `Store.defer`: with
+    the episode's last checkpoint, the job's end, or before a wait) but keeps the time it was
+    logged."""
     params = [job_id, level, redact(message), utc_now()]
     sql = "INSERT INTO job_logs (job_id, level, message, ts) VALUES (?, ?, ?, ?)"
     if defer:
-        store.defer(sql, params)
+        store.defer(sql, params, loose=True)
     else:
         store.execute(sql, params)
 
