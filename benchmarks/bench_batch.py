@@ -5,7 +5,9 @@
     peak RSS of the process and of the measurement process (goal <= 1 GB), how often a text
     reached Kiwi, guard fail rate (seed bar <= 2 %), retry success rate (seed bar >= 80 %),
     average length against the target (+-10 %), and where one episode's wall time goes
-    (waiting on the measurement process, the offline writer, the rest).
+    (waiting on the measurement process, the offline writer, the rest). Two figures that do
+    not move with the machine's speed: the owner's CPU per CPU second of the measurement
+    process, and the DuckDB statements the batch ran (a count).
 (b) 4 projects x 20 episodes against the offline writer slowed to 200 ms per call, 4 workers:
     wall time relative to one project alone (goal <= 1.1x).
 Every figure is the median of --runs runs, with its ratio to the goal beside it. The
@@ -34,6 +36,7 @@ from novelcraft.jobs.owner import Owner
 from novelcraft.metrics.measure_cache import measurements
 from novelcraft.metrics.measure_pool import MeasurePool, shared_pool
 from novelcraft.reports import guard_summary
+from novelcraft.store.connection import Store
 from novelcraft.workspace import Workspace
 
 BIBLE = Path(str(resources.files("novelcraft").joinpath("data/sample_bible.yaml")))
@@ -86,16 +89,51 @@ class _Stopwatch:
         setattr(self.cls, self.name, self.original)
 
 
+class _StatementCount:
+    """DuckDB statements the store's cursors run while a block runs. A count, not a time: it
+    does not move with the machine's load, which the wall and CPU times do."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __enter__(self):
+        self.original = Store.cursor
+        counter = self
+
+        class Counted:
+            def __init__(self, cur):
+                self._cur = cur
+
+            def execute(self, sql, params=None):
+                counter.count += 1
+                return self._cur.execute(sql, params or [])
+
+            def __getattr__(self, name):
+                return getattr(self._cur, name)
+
+        def cursor(store):
+            return Counted(counter.original(store))
+
+        Store.cursor = cursor
+        return self
+
+    def __exit__(self, *exc):
+        Store.cursor = self.original
+
+
 def big_batch(episodes: int, workers: int) -> dict:
     _fresh_caches()
     measuring = _Stopwatch(MeasurePool, "measure")
+    statements = _StatementCount()
     writing = _Stopwatch(OfflineBackend, "execute")
     with tempfile.TemporaryDirectory() as tmp, Workspace.open(Path(tmp), create=True) as ws:
         slug = ws.import_bible(BIBLE)
         with measuring, writing, Owner(ws, workers=workers, periodic=False) as owner:
             started = time.perf_counter()
             cpu, child_cpu = time.process_time(), _child_cpu()
-            job = owner.wait(ws.submit_batch(slug, 1, episodes), poll=0.5)
+            job_id = ws.submit_batch(slug, 1, episodes)
+            with statements:
+                job = owner.wait(job_id, poll=0.5)
             wall = time.perf_counter() - started
             cpu, child_cpu = time.process_time() - cpu, _child_cpu() - child_cpu
         assert job.status == "completed", job.error
@@ -106,6 +144,7 @@ def big_batch(episodes: int, workers: int) -> dict:
         "measured": measurements.misses, "measure_hits": measurements.hits,
         "paragraphs": shared_pool().analysis_counts() or (0, 0),
         "measuring": measuring.seconds, "writing": writing.seconds,
+        "statements": statements.count,
     }  # fmt: skip
 
 
@@ -147,6 +186,7 @@ def main() -> None:
         wall = statistics.median(r["wall"] for r in results)
         cpu = statistics.median(r["cpu"] for r in results)
         child_cpu = statistics.median(r["child_cpu"] for r in results)
+        statements = statistics.median(r["statements"] for r in results)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         child_mb = _child_peak_mb()
         last = results[-1]
@@ -163,6 +203,13 @@ def main() -> None:
               f"{child_cpu:.1f} s measurement process"
               f" ({(cpu + child_cpu) / args.episodes * 1000:.0f} ms per episode;"
               f" {(cpu + child_cpu) / wall:.2f} cores busy on average)")  # fmt: skip
+        # The measurement process does the same work whatever the owner's code, so this ratio
+        # compares owners across hours of a machine whose speed changes.
+        if child_cpu:
+            print(f"    owner / measurement  {cpu / child_cpu:.2f} (the owner's CPU per CPU "
+                  "second of the measurement process)")  # fmt: skip
+        print(f"    DuckDB statements    {statements:,.0f} ({statements / args.episodes:.1f} per"
+              " episode, the owner's and the benchmark's polling)")  # fmt: skip
         print(f"    peak RSS             {peak_mb:.0f} MB owner (goal <= 1024 MB, ratio "
               f"{peak_mb / 1024:.2f}; the whole benchmark process) + {child_mb:.0f} MB "
               f"measurement process = {peak_mb + child_mb:.0f} MB "

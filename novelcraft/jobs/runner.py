@@ -156,8 +156,8 @@ class JobRunner:
         self._log(job_id, "warning", "서버 종료: 다음 시작 때 이어서 진행합니다")
 
     def _log(self, job_id: str, level: str, message: str) -> None:
-        # Deferred: it commits with the job's next write (a step's progress, a checkpoint),
-        # and the store is flushed before any wait and when the job ends.
+        # Deferred, loose (`Store.defer`): it lands with the episode's last checkpoint, the
+        # job's final state, or the flush before any wait, whichever comes first.
         job_rows.log(self.ws.store, job_id, level, message, defer=True)
 
     # --- outages ------------------------------------------------------------------------
