@@ -85,9 +85,7 @@ class Store:
         cur.execute("BEGIN TRANSACTION")
         self._local.depth, self._local.taken = 1, taken
         try:
-            for sql, params in taken[0]:
-                cur.execute(sql, params)
-            _write_loose(cur, taken[1])
+            _write_deferred(cur, *taken)
             yield cur
         except BaseException:
             cur.execute("ROLLBACK")
@@ -174,9 +172,7 @@ class Store:
             cur = self.cursor()
             cur.execute("BEGIN TRANSACTION")
             try:
-                for sql, params in bound:
-                    cur.execute(sql, params)
-                _write_loose(cur, loose)
+                _write_deferred(cur, bound, loose)
             except duckdb.Error:
                 cur.execute("ROLLBACK")  # the database is closing anyway; telemetry only
             else:
@@ -222,6 +218,13 @@ LOOSE_ROWS = 32
 # Rows per multi-row INSERT: keeps a statement's parameters (14 a call record) in the hundreds.
 _ROWS_PER_INSERT = 50
 _ONE_ROW_INSERT = re.compile(r"^(INSERT INTO \w+ \([\w, ]+\) VALUES )(\((?:\?, )*\?\))$")
+
+
+def _write_deferred(cur: duckdb.DuckDBPyConnection, bound: list, loose: list) -> None:
+    """Bound rows one by one in their order (a delete may precede its insert), then loose ones."""
+    for sql, params in bound:
+        cur.execute(sql, params)
+    _write_loose(cur, loose)
 
 
 def _write_loose(cur: duckdb.DuckDBPyConnection, rows: list[tuple[str, list[Any]]]) -> None:

@@ -156,16 +156,12 @@ def report_progress(
 def claim(store: Store, job_id: str) -> bool:
     """queued → running, atomically; False when the job is not queued (taken, done, canceled)."""
     with _writes:
-        return _claim(store, job_id)
-
-
-def _claim(store: Store, job_id: str) -> bool:
-    got = store.execute(
-        "UPDATE generation_jobs SET status = 'running', heartbeat_at = now(), "
-        "started_at = coalesce(started_at, now()), attempt = attempt + 1 "
-        "WHERE id = ? AND status = 'queued' AND NOT cancel_requested RETURNING id",
-        [job_id],
-    ).fetchall()
+        got = store.execute(
+            "UPDATE generation_jobs SET status = 'running', heartbeat_at = now(), "
+            "started_at = coalesce(started_at, now()), attempt = attempt + 1 "
+            "WHERE id = ? AND status = 'queued' AND NOT cancel_requested RETURNING id",
+            [job_id],
+        ).fetchall()
     return bool(got)
 
 
@@ -216,7 +212,7 @@ def finish_episode(
     with _writes, store.transaction():
         finish(store, child_id, "completed", output=output, step="episode_done")
         update(store, job_id, progress=progress, step="episode_done", step_episode=number)
-        return claim_next is not None and _claim(store, claim_next)
+        return claim_next is not None and claim(store, claim_next)
 
 
 def request_cancel(store: Store, job_id: str) -> None:
