@@ -11,17 +11,16 @@ import panel as pn
 import param
 
 from novelcraft.dashboards.episode_data import metrics_by_episode
+from novelcraft.dashboards.episode_list import EpisodeList
 from novelcraft.dashboards.feedback import Feedback, user_action
 from novelcraft.dashboards.metric_badges import compact_html
 from novelcraft.dashboards.state import DEMO_WRITER, AppState
-from novelcraft.dashboards.tables import korean_table
 from novelcraft.labels import episode_status_label
 
 COLUMNS = ["회차", "제목", "상태", "작가", "분량", "검증", "맥락"]
-# Every column's width given: otherwise Tabulator measures every cell in the browser to size
-# the columns, which was most of the time the table took to draw (issue 15). The badge strip
-# (9 badges) fits in full; a longer title ends in "…".
-WIDTHS = {"회차": 80, "제목": 150, "상태": 92, "작가": 108, "분량": 84, "검증": 520, "맥락": 104}
+# The badge strip (9 badges) fits in full; a longer title ends in "…" (the whole title shows
+# on hover).
+WIDTHS = {"회차": 56, "제목": 180, "상태": 84, "작가": 100, "분량": 76, "검증": 470, "맥락": 104}
 DEMO_BADGE = "🤖 데모 작가"
 
 
@@ -33,6 +32,20 @@ def episode_title(episode) -> str:
     summary = re.sub(r"^\d+화:\s*", "", episode.summary or "")
     first = re.split(r" / |\. ", summary, maxsplit=1)[0].strip(" .")
     return first[:40] + ("…" if len(first) > 40 else "") if first else "(제목 없음)"
+
+
+def _length(value) -> str:
+    return "" if value is None or pd.isna(value) else f"{int(value):,}"
+
+
+def list_rows(rows: pd.DataFrame | None) -> list[list]:
+    """The cells of `rows` as plain values for the browser (numbers as int, not numpy)."""
+    if rows is None or rows.empty:
+        return []
+    return [
+        [int(r[0]), str(r[1]), str(r[2]), str(r[3]), _length(r[4]), str(r[5]), str(r[6])]
+        for r in rows.itertuples(index=False)
+    ]
 
 
 class EpisodesScreen(pn.viewable.Viewer, Feedback):
@@ -47,9 +60,27 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
 
     def __init__(self, **params):
         super().__init__(**params)
+        self.episode_list = EpisodeList(
+            on_open=lambda n: self.open_number(n),
+            columns=[[name, WIDTHS[name]] for name in COLUMNS],
+            html_columns=[COLUMNS.index("검증")],
+            css_classes=["nc-episodes-table"],
+            sizing_mode="stretch_width",
+        )
+        self.param.watch(lambda _e: self._show_rows(), "rows")
+        self.param.watch(lambda e: setattr(self.episode_list, "selected", e.new), "selected")
+        self.episode_list.param.watch(self._picked, "selected")
         self.state.param.watch(lambda _e: self.refresh(reset=True), "project")
         self.state.param.watch(lambda _e: self.refresh(), "episodes_changed")
         self.refresh()
+
+    def _show_rows(self) -> None:
+        self.episode_list.param.update(rows=list_rows(self.rows), selected=self.selected)
+
+    def _picked(self, event) -> None:
+        """A row clicked (or moved to with the arrow keys) in the browser."""
+        if event.new is not None and event.new != self.selected:
+            self.param.update(selected=event.new, confirm_delete=False)
 
     @property
     def pages(self) -> int:
@@ -103,6 +134,12 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
         self.state.open_episode(self.selected)
 
     @user_action
+    def open_number(self, number: int) -> None:
+        """A double click or Enter on a row of the list."""
+        self.param.update(selected=number, confirm_delete=False)
+        self.state.open_episode(number)
+
+    @user_action
     def create(self) -> None:
         number = self.new_number
         self.state.ws.create_episode(self.state.project, number)
@@ -126,26 +163,6 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
 
     def __panel__(self):
         w = pn.widgets
-
-        def table(rows):
-            widget = korean_table(
-                rows,
-                selectable=1,
-                formatters={"검증": {"type": "html"}},
-                sizing_mode="stretch_width",
-                css_classes=["nc-episodes-table"],
-                layout="fit_data_table",
-                widths=WIDTHS,
-            )
-
-            def on_select(event):
-                if event.new and rows is not None and len(rows):
-                    self.param.update(
-                        selected=int(rows.iloc[event.new[0]]["회차"]), confirm_delete=False
-                    )
-
-            widget.param.watch(on_select, "selection")
-            return widget
 
         prev_btn = w.Button(label="◀ 이전", width=80)
         prev_btn.on_click(lambda _e: setattr(self, "page", max(1, self.page - 1)))
@@ -180,9 +197,11 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
                 prev_btn,
                 pager,
                 next_btn,
-                w.Select.from_param(self.param.page_size, label="", width=80),
+                w.Select.from_param(
+                    self.param.page_size, label="", width=80, css_classes=["nc-episodes-page-size"]
+                ),
             ),
-            pn.bind(table, self.param.rows),
+            self.episode_list,
             pn.Row(
                 open_btn,
                 w.IntInput.from_param(self.param.new_number, label="", width=90),

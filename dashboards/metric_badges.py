@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,7 +104,8 @@ def compact_html(values: dict[str, Any] | None, settings) -> str:
     for b in badges(values, settings):
         colour = "#1b7f3b" if b.ok else ("#888" if b.ok is None else "#b26a00")
         parts.append(
-            f'<span title="{b.label}: {b.value}" style="color:{colour};margin-right:4px">'
+            f'<span title="{html.escape(f"{b.label}: {b.value}")}" '
+            f'style="color:{colour};margin-right:4px">'
             f"{SHORT_LABELS[b.metric]}{b.icon}</span>"
         )
     return "".join(parts)

@@ -71,3 +71,37 @@ def test_titles_are_filled_and_the_demo_writer_is_badged(screen):
     assert all(title and title != "(제목 없음)" for title in rows["제목"])
     assert list(rows.loc[[1, 2], "작가"]) == ["🤖 데모 작가"] * 2
     assert rows.loc[3, "작가"] == "" and rows.loc[3, "제목"] == "3화 제목"
+
+
+def test_the_list_shows_the_page_and_follows_the_selection(screen):
+    shown = screen.episode_list
+    assert [row[0] for row in shown.rows] == list(range(1, 11))
+    length = screen.state.ws.get_episode(screen.state.project, 3).length
+    assert shown.rows[2][1] == "3화 제목" and shown.rows[2][4] == f"{length:,}"
+    assert shown.columns[0] == ["회차", 56] and shown.html_columns == [5]
+    screen.page = 2
+    assert [row[0] for row in shown.rows] == list(range(11, 21)) and shown.selected == 11
+    shown.selected = 14  # a click in the browser
+    assert screen.selected == 14
+    screen.confirm_delete = True
+    shown.selected = 15
+    assert screen.selected == 15 and not screen.confirm_delete  # a new pick asks again
+
+
+def test_a_double_click_in_the_list_opens_that_episode(screen):
+    screen.episode_list._handle_msg({"open": 7})
+    assert screen.state.screen == "editor" and screen.state.episode == 7 and screen.selected == 7
+
+
+@pytest.mark.parametrize("message", [{"open": 99}, {"open": "7"}, {"open": True}, [7], None])
+def test_an_open_message_for_no_row_of_the_page_does_nothing(screen, message):
+    screen.episode_list._handle_msg(message)
+    assert screen.state.screen != "editor"
+
+
+def test_badge_titles_are_escaped():
+    from novelcraft.dashboards.metric_badges import compact_html
+    from novelcraft.settings import Settings
+
+    strip = compact_html({"ending_hook": False, "ending_hook_reason": '"><b>x'}, Settings())
+    assert "<b>" not in strip and "&quot;&gt;&lt;b&gt;x" in strip
