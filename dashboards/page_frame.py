@@ -5,9 +5,8 @@ Panel's Bootstrap template drew the same frame with its own stylesheets, a root 
 the scripts that size them: the frame alone took ~0.25 s more to draw in Chromium (issue 15:
 15 loads each, bare page 1.32 s, Bootstrap frame 1.59 s, this frame 1.35 s; on a full screen
 the difference was within this machine's noise). One root also means Bokeh walks the
-document's models once, not once per area. The widgets keep the Bootstrap design
-(`pn.extension(design="bootstrap")`); only the frame is plain, and its sidebar does not
-collapse as the template's did."""
+document's models once, not once per area. The widgets have Panel's own design (see
+`setup_extensions`), and the sidebar does not collapse as the template's did."""
 
 from __future__ import annotations
 
