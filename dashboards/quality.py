@@ -36,6 +36,7 @@ class QualityScreen(pn.viewable.Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
+        self.voice = VoiceDistinctivenessPanel(state=self.state)
         self.state.param.watch(lambda _e: self.refresh(), ["project", "episodes_changed"])
         self.refresh()
 
@@ -43,9 +44,10 @@ class QualityScreen(pn.viewable.Viewer):
         if not self.state.project:
             self.param.update(frame=None, guard_rows=[])
             return
+        ws, slug = self.state.ws, self.state.project
+        bible = ws.get_bible(slug)
         self.param.update(
-            frame=metric_frame(self.state.ws, self.state.project),
-            guard_rows=season_guard_rows(self.state.ws, self.state.project),
+            frame=metric_frame(ws, slug, bible), guard_rows=season_guard_rows(ws, slug, bible)
         )
 
     def charts(self, metrics: list[str] | None = None) -> list | None:
@@ -170,6 +172,6 @@ class QualityScreen(pn.viewable.Viewer):
             ),
             # Below the fold: sent once the charts are on screen.
             pn.panel(pn.bind(tables, p.frame, p.guard_rows), defer_load=True),
-            VoiceDistinctivenessPanel(state=self.state),
+            pn.panel(lambda: self.voice, defer_load=True),
             sizing_mode="stretch_width",
         )

@@ -30,19 +30,21 @@ def season_of(bible, number: int) -> str:
     return NO_SEASON
 
 
-def metric_frame(ws, slug: str) -> pd.DataFrame:
+def metric_frame(ws, slug: str, bible=None) -> pd.DataFrame:
+    """The latest measurement of every episode with its season (`bible`: the project's, if
+    the caller has read it already)."""
     rows = ws.metrics_rows(slug)
     frame = pd.DataFrame(rows, columns=["episode_number", *CHART_METRICS, "passed"])
-    bible = ws.get_bible(slug)
+    bible = bible or ws.get_bible(slug)
     frame["season"] = [season_of(bible, int(n)) for n in frame["episode_number"]]
     for metric in CHART_METRICS:
         frame[metric] = pd.to_numeric(frame[metric], errors="coerce")
     return frame
 
 
-def season_guard_rows(ws, slug: str) -> list[dict]:
+def season_guard_rows(ws, slug: str, bible=None) -> list[dict]:
     """One row per season that has episodes, then the whole project."""
-    bible = ws.get_bible(slug)
+    bible = bible or ws.get_bible(slug)
     spans = [(f"시즌 {s.number}", s.first_episode, s.last_episode) for s in bible.seasons]
     spans.append(("전체", None, None))
     out = []

@@ -3,6 +3,8 @@ episode, and which screen is showing (synced with the URL, so a link opens a scr
 
 from __future__ import annotations
 
+import time
+
 import param
 
 # Text areas take this many characters (Panel's default, 5,000, would cut an ~11,000-character
@@ -26,6 +28,11 @@ SCREENS: dict[str, str] = {
 }
 
 
+# How long the project names read from the workspace are reused (another tab's new project
+# shows up after at most this long).
+NAMES_FOR_S = 1.0
+
+
 class AppState(param.Parameterized):
     ws = param.Parameter(doc="The in-process novelcraft.workspace.Workspace.")
     screen = param.Selector(default="projects", objects=list(SCREENS))
@@ -35,12 +42,27 @@ class AppState(param.Parameterized):
     episodes_changed = param.Event(doc="An episode of the chosen project was saved or deleted.")
     settings_changed = param.Event(doc="The workspace settings (backend, model) were saved.")
 
+    def __init__(self, **params):
+        super().__init__(**params)
+        self._names: tuple[float, dict[str, str]] | None = None
+        # A project just made is chosen before `projects_changed` fires: choosing one reads
+        # the names again too.
+        self.param.watch(lambda _e: self.forget_names(), ["projects_changed", "project"])
+
     def slugs(self) -> list[str]:
-        return [p.slug for p in self.ws.list_projects()]
+        return list(self.project_names())
 
     def project_names(self) -> dict[str, str]:
-        """Slug -> the name a person reads (a slug is for URLs)."""
-        return {p.slug: p.name for p in self.ws.list_projects()}
+        """Slug -> the name a person reads (a slug is for URLs). Building a screen asks for
+        them several times (picker, title, existence check); they are read once per
+        NAMES_FOR_S, and again at once after this session chose or changed a project."""
+        now = time.monotonic()
+        if self._names is None or now - self._names[0] > NAMES_FOR_S:
+            self._names = (now, {p.slug: p.name for p in self.ws.list_projects()})
+        return dict(self._names[1])
+
+    def forget_names(self) -> None:
+        self._names = None
 
     def project_title(self, slug: str | None = None) -> str:
         slug = self.project if slug is None else slug

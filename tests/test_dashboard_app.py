@@ -14,12 +14,13 @@ from datetime import UTC, datetime, timedelta
 
 import panel as pn
 import pytest
-from dashboard_helpers import sample_state
+from dashboard_helpers import SAMPLE_BIBLE, sample_state
 
 from novelcraft.dashboards.app import SCREEN_CLASSES, Shell, make_app, setup_extensions
 from novelcraft.dashboards.job_progress import STAGES, elapsed_seconds, job_stage, progress_text
 from novelcraft.dashboards.metric_badges import badges, compact_html
 from novelcraft.dashboards.server import check_bind, free_port, is_loopback
+from novelcraft.dashboards import state as state_module
 from novelcraft.dashboards.state import AppState
 from novelcraft.errors import BadInput
 from novelcraft.models import JobInfo
@@ -194,3 +195,21 @@ def test_no_widget_carries_an_english_tooltip(workspace):
             if re.search(r"[A-Za-z]{3,}", str(text)):
                 english[f"{key}:{type(widget).__name__}"] = text
     assert english == {}
+
+
+def test_a_page_reads_the_project_names_once_and_a_new_project_at_once(workspace, monkeypatch):
+    setup_extensions()
+    state = sample_state(workspace, episodes=1, screen="episodes")
+    reads = []
+    listed = workspace.list_projects
+    monkeypatch.setattr(workspace, "list_projects", lambda: reads.append(1) or listed())
+    pn.panel(Shell(state=state).page()).get_root()  # picker, title, existence check
+    assert len(reads) == 1
+    # A project made in this session and chosen before `projects_changed` fires is found.
+    other = workspace.import_bible(SAMPLE_BIBLE, slug="another")
+    state.project = other
+    assert state.project_exists() and len(reads) == 2
+    # One made elsewhere (another tab) shows up once the names are older than NAMES_FOR_S.
+    third = workspace.import_bible(SAMPLE_BIBLE, slug="third")
+    monkeypatch.setattr(state_module, "NAMES_FOR_S", 0.0)
+    assert third in state.project_names()

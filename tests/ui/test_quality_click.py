@@ -44,3 +44,18 @@ def test_clicking_a_chart_point_opens_that_episode(page, console, served):
     header.wait_for(timeout=30000)
     assert page.url.endswith(f"episode={point['episode']}") or "screen=editor" in page.url
     shoot(page, "quality-click-opened-editor")
+
+
+def test_the_tables_and_the_voice_panel_arrive_below_the_charts(page, console, served):
+    """Sent after the first charts are drawn: the guard and baseline tables, and the voice
+    distinctiveness panel, whose button computes the table."""
+    page.set_default_timeout(60000)
+    open_screen(page, served, "quality", ready=".nc-charts canvas")
+    page.locator(".nc-guard-table .tabulator-row").first.wait_for()
+    page.locator(".nc-baseline-table .tabulator-row").first.wait_for()
+    page.locator(".nc-voice-compute button").click()
+    page.locator(".nc-voice-table .tabulator-row").first.wait_for()
+    first_row = page.locator(".nc-voice-table .tabulator-row").first.inner_text()
+    assert "1" in first_row and "%" in first_row, first_row
+    shoot(page, "quality-voice-table")
+    assert console.errors == []
