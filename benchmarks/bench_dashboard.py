@@ -1,7 +1,8 @@
 """Dashboard benchmark: 10 projects x 300 episodes in the store; prints the server-side time to
 build the Episodes and Quality screens, the time from navigation until Chromium has drawn them
-and a bare Panel page served by the same server in the same run (stamped in the page), the ratios (goals of issue 15: Episodes
-<= 1.2x and Quality <= 1.5x the bare page) and the server's RSS (goal <= 600 MB). Medians of
+and a bare Panel page served by the same server in the same run (stamped in the page), the
+ratios (goals of issue 15: Episodes <= 1.2x and Quality <= 1.5x the bare page) and the
+server's RSS (goal <= 600 MB). Medians of
 --runs runs; the three pages are loaded in turn within each run, so a change of load on a
 shared machine hits all three alike. Also the editor (issue 11): the time from
 opening it to an editable manuscript, and from a keystroke in the manuscript to the live

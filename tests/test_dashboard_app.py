@@ -16,11 +16,11 @@ import panel as pn
 import pytest
 from dashboard_helpers import SAMPLE_BIBLE, sample_state
 
+from novelcraft.dashboards import state as state_module
 from novelcraft.dashboards.app import SCREEN_CLASSES, Shell, make_app, setup_extensions
 from novelcraft.dashboards.job_progress import STAGES, elapsed_seconds, job_stage, progress_text
 from novelcraft.dashboards.metric_badges import badges, compact_html
 from novelcraft.dashboards.server import check_bind, free_port, is_loopback
-from novelcraft.dashboards import state as state_module
 from novelcraft.dashboards.state import AppState
 from novelcraft.errors import BadInput
 from novelcraft.models import JobInfo
