@@ -131,18 +131,18 @@ PAGES = {
 WATCH_DRAWN = """
 (() => {
   const parts = SELECTOR.split(" ")
-  const below = (root, sel, out) => {
+  // Every match below `root`, in its own shadow root too and in those of its descendants.
+  const below = (root, sel, out = []) => {
+    if (root.shadowRoot) { below(root.shadowRoot, sel, out) }
     for (const el of root.querySelectorAll(sel)) { out.push(el) }
     for (const el of root.querySelectorAll("*")) {
       if (el.shadowRoot) { below(el.shadowRoot, sel, out) }
     }
     return out
   }
-  const inside = (el, sel) =>
-    el.shadowRoot ? below(el.shadowRoot, sel, below(el, sel, [])) : below(el, sel, [])
   const find = () => {
-    let found = below(document, parts[0], [])
-    for (const part of parts.slice(1)) { found = found.flatMap((el) => inside(el, part)) }
+    let found = below(document, parts[0])
+    for (const part of parts.slice(1)) { found = found.flatMap((el) => below(el, part)) }
     return found.find((el) => {
       const box = el.getBoundingClientRect()
       return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== "hidden"

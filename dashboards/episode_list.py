@@ -71,8 +71,11 @@ class EpisodeList(JSComponent):
           cells.forEach((value, i) => {
             const td = document.createElement("td")
             // Only the badge strip is HTML, made by the app; titles are the author's text.
-            if (html.has(i)) { td.innerHTML = value } else { td.textContent = String(value) }
-            if (!html.has(i)) { td.title = String(value) }
+            if (html.has(i)) {
+              td.innerHTML = value
+            } else {
+              td.textContent = td.title = String(value)
+            }
             tr.appendChild(td)
           })
           rowOf.set(number, tr)

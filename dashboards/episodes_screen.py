@@ -67,15 +67,13 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
             css_classes=["nc-episodes-table"],
             sizing_mode="stretch_width",
         )
-        self.param.watch(lambda _e: self._show_rows(), "rows")
-        self.param.watch(lambda e: setattr(self.episode_list, "selected", e.new), "selected")
-        self.episode_list.param.watch(self._picked, "selected")
+        shown = self.episode_list
+        self.param.watch(lambda e: setattr(shown, "rows", list_rows(e.new)), "rows")
+        self.param.watch(lambda e: setattr(shown, "selected", e.new), "selected")
+        shown.param.watch(self._picked, "selected")
         self.state.param.watch(lambda _e: self.refresh(reset=True), "project")
         self.state.param.watch(lambda _e: self.refresh(), "episodes_changed")
         self.refresh()
-
-    def _show_rows(self) -> None:
-        self.episode_list.param.update(rows=list_rows(self.rows), selected=self.selected)
 
     def _picked(self, event) -> None:
         """A row clicked (or moved to with the arrow keys) in the browser."""
