@@ -16,7 +16,7 @@ from novelcraft import __version__
 from novelcraft.dashboards.batch import BatchScreen
 from novelcraft.dashboards.bible_screen import BibleScreen
 from novelcraft.dashboards.canon_screen import CanonScreen
-from novelcraft.dashboards.connection import ConnectionWatch
+from novelcraft.dashboards.connection import watch_connection
 from novelcraft.dashboards.editor import EditorScreen
 from novelcraft.dashboards.episodes_screen import EpisodesScreen
 from novelcraft.dashboards.feedback import describe_error, log
@@ -151,7 +151,6 @@ class Shell(param.Parameterized):
             sidebar=[
                 self.project_picker(),
                 self.navigation(),
-                ConnectionWatch(),
                 pn.pane.Markdown(
                     pn.bind(lambda _e: self.backend_line(), self.state.param.settings_changed),
                     styles={"color": "#777"},
@@ -189,6 +188,7 @@ def make_app(ws):
                 )
             shell = Shell(state=state)
             if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+                watch_connection(pn.state.curdoc)
                 polling = pn.state.add_periodic_callback(shell.poll, period=POLL_MS)
                 # A closed tab stops its polling before anything is pushed to its socket.
                 pn.state.on_session_destroyed(lambda _ctx: stop_quietly(polling))
