@@ -3,8 +3,9 @@ build the Episodes and Quality screens, the time from navigation until Chromium 
 and a bare Panel page served by the same server in the same run (stamped in the page), the
 ratios (goals of issue 15: Episodes <= 1.2x and Quality <= 1.5x the bare page) and the
 server's RSS (goal <= 600 MB). Medians of
---runs runs; the three pages are loaded in turn within each run, so a change of load on a
-shared machine hits all three alike. Also the editor (issue 11): the time from
+--runs runs; the pages are loaded in turn within each run, so a change of load on a shared
+machine hits all of them alike, each run starting with a different one and each load in a
+new tab after the last one's teardown has settled. Also the editor (issue 11): the time from
 opening it to an editable manuscript, and from a keystroke in the manuscript to the live
 character count showing the new number (measured in the page, so Playwright's polling is not
 counted).
@@ -115,6 +116,7 @@ def memory_mb(pid: int) -> dict[str, float]:
     return found
 
 
+SETTLE_S = 0.7  # after a tab is closed, before the next page is loaded
 PAGES = {
     "bare": ("/bare", ".nc-bare"),
     "framed": ("/framed", ".nc-bare"),
@@ -173,14 +175,21 @@ def browser_times(url: str, slug: str, runs: int) -> dict[str, list[float]]:
             warm.goto(url + path.format(slug=slug))
             warm.locator(selector).first.wait_for(timeout=60000)
             warm.close()
-        for _ in range(runs):
-            for name, (path, selector) in PAGES.items():
+        names = list(PAGES)
+        for run in range(runs):
+            # Each run starts with a different page, and each load waits for the last tab's
+            # teardown to settle: closing a tab costs Chromium CPU for a while, and the page
+            # loaded next paid for it. With a fixed order the bare page always came right after
+            # Quality and read ~0.25 s slow, which flattered every ratio (issue 15).
+            for name in names[run % len(names) :] + names[: run % len(names)]:
+                path, selector = PAGES[name]
                 page = context.new_page()
                 page.add_init_script(WATCH_DRAWN.replace("SELECTOR", json.dumps(selector)))
                 page.goto(url + path.format(slug=slug), wait_until="commit")
                 page.wait_for_function("() => window.__ncDrawn !== undefined", timeout=60000)
                 out[name].append(page.evaluate("() => window.__ncDrawn") / 1000)
                 page.close()
+                time.sleep(SETTLE_S)
         browser.close()
     return out
 
