@@ -13,8 +13,6 @@ The callback's code is a plain function body, compiled when the event first fire
 
 from __future__ import annotations
 
-import json
-
 from bokeh.models import CustomJS
 
 LIVENESS_PATH = "/liveness"
@@ -28,13 +26,13 @@ const banner = document.createElement("div")
 banner.className = "nc-connection-lost"
 banner.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:10000;" +
   "background:#b00020;color:white;padding:10px 16px;font-size:15px;text-align:center"
-banner.textContent = LOST_TEXT
+banner.textContent = lost_text
 document.body.appendChild(banner)
 const timer = setInterval(async () => {
   try {
-    const res = await fetch(LIVENESS, { cache: "no-store" })
+    const res = await fetch(liveness, { cache: "no-store" })
     if (res.ok) {
-      banner.textContent = BACK_TEXT
+      banner.textContent = back_text
       clearInterval(timer)
       window.location.reload()
     }
@@ -45,8 +43,5 @@ const timer = setInterval(async () => {
 
 def watch_connection(doc) -> None:
     """Show the banner on `doc`'s page when its connection to the server is lost."""
-    code = ON_LOST
-    words = {"LIVENESS": LIVENESS_PATH, "LOST_TEXT": LOST_TEXT, "BACK_TEXT": BACK_TEXT}
-    for name, value in words.items():
-        code = code.replace(name, json.dumps(value, ensure_ascii=False))
-    doc.js_on_event("connection_lost", CustomJS(code=code))
+    texts = {"liveness": LIVENESS_PATH, "lost_text": LOST_TEXT, "back_text": BACK_TEXT}
+    doc.js_on_event("connection_lost", CustomJS(args=texts, code=ON_LOST))
