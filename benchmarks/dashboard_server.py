@@ -22,6 +22,7 @@ import panel as pn
 
 from novelcraft.dashboards.app import make_app, setup_extensions
 from novelcraft.dashboards.page_frame import PageFrame
+from novelcraft.dashboards.server import reuse_page_sessions
 from novelcraft.jobs.owner import Owner
 from novelcraft.workspace import Workspace
 
@@ -44,6 +45,7 @@ def main() -> None:
     owner = Owner(ws).start()
     try:
         setup_extensions()
+        reuse_page_sessions()
         origins = [f"127.0.0.1:{port}", f"localhost:{port}"]
         server = pn.serve(
             {"/": make_app(ws), "/bare": bare_page, "/framed": framed_page},

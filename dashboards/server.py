@@ -11,6 +11,7 @@ import logging
 import socket
 
 import panel as pn
+from panel.io.resources import LOCAL_DIST, use_cdn
 from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
@@ -69,6 +70,35 @@ def quiet_closed_sockets() -> None:
             logger.addFilter(_ClosedSocketFilter())
 
 
+def reuse_page_sessions() -> None:
+    """Send a tab its page at once and build its session while the browser loads the scripts.
+
+    Every screen is the same page: one plain Panel page whose roots the session's document
+    fills over the websocket. So the page is rendered from the first session's (Panel's session
+    reuse; that session is kept for the life of the server) and, with 'warm', the tab's own
+    session is built as soon as its page is sent: the ~0.1-0.25 s a screen takes to build
+    overlaps the ~0.4 s the browser takes to run Bokeh's and Panel's scripts (issue 15). The
+    query string still reaches the tab's own session, which reads its screen from it."""
+    global _STYLESHEETS_LOCAL
+    pn.config.reuse_sessions = "warm"
+    if not _STYLESHEETS_LOCAL:
+        pn.state.on_session_created(_local_stylesheets)
+        _STYLESHEETS_LOCAL = True
+
+
+_STYLESHEETS_LOCAL = False
+
+
+def _local_stylesheets(_session_context) -> None:
+    """Panel points a document's stylesheets at this server once it renders the document's
+    own page; a session built for a reused page has none, and its widgets would ask the CDN
+    for their CSS (offline: not at all). The apps are served at the top level, so the path
+    is the one Panel gives a top-level page."""
+    doc = pn.state.curdoc
+    if doc is not None and not use_cdn():
+        doc.template_variables.setdefault("dist_url", LOCAL_DIST)
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((host, 0))
@@ -93,6 +123,7 @@ def build_server(
     themselves)."""
     check_bind(host, basic_auth=basic_auth, oauth_provider=oauth_provider)
     setup_extensions()
+    reuse_page_sessions()
     quiet_closed_sockets()
     origins = [f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"]
     auth = {}

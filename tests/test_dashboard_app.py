@@ -213,3 +213,18 @@ def test_a_page_reads_the_project_names_once_and_a_new_project_at_once(workspace
     third = workspace.import_bible(SAMPLE_BIBLE, slug="third")
     monkeypatch.setattr(state_module, "NAMES_FOR_S", 0.0)
     assert third in state.project_names()
+
+
+def test_serving_reuses_the_page_and_warms_each_session(tmp_path):
+    """`build_server` turns on Panel's session reuse with 'warm': a tab's page is sent at once
+    and its session is built while the browser loads the scripts."""
+    from novelcraft.dashboards.server import build_server
+    from novelcraft.workspace import Workspace
+
+    pn.config.reuse_sessions = False
+    with Workspace.open(tmp_path / "ws", create=True) as ws:
+        server = build_server(ws, port=free_port())
+        try:
+            assert pn.config.reuse_sessions == "warm"
+        finally:
+            server.stop()

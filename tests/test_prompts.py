@@ -111,3 +111,6 @@ def test_templates_ship_in_the_wheel_config():
     }
     mapped = {"novelcraft.prompt_templates", "novelcraft.dashboards"}
     assert packages | mapped == set(setuptools["packages"])
+    # The dashboard components' browser modules are files of their own and ship too.
+    modules = sorted(p.name for p in link.resolve().glob("*.js"))
+    assert modules and setuptools["package-data"]["novelcraft.dashboards"] == ["*.js"], modules

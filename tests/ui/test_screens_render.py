@@ -133,3 +133,29 @@ def test_clicking_save_right_after_a_burst_saves_its_last_keys(page, served):
     page.reload()
     page.locator(".nc-manuscript textarea").wait_for()
     assert page.locator(".nc-manuscript textarea").input_value() == stored + "".join(burst)
+
+
+def test_each_tab_gets_its_own_screen_from_the_reused_page(page, console, served):
+    """The page is rendered from the first session's (`reuse_page_sessions`) and each tab's
+    own session is built from its own address: two tabs asking for different screens and
+    episodes each show theirs, and a reload keeps showing the same one."""
+    open_screen(page, served, "quality", ready=".nc-charts canvas")
+    second = page.context.new_page()
+    try:
+        open_screen(second, served, "editor", episode=2, ready=".nc-editor-header")
+        second.locator(".nc-editor-header", has_text="2화").wait_for(timeout=30000)
+        assert second.locator(".nc-charts").count() == 0
+        third = page.context.new_page()
+        try:
+            open_screen(third, served, "episodes", ready=".nc-episodes-table .nc-episode-row")
+            assert third.locator(".nc-editor-header").count() == 0
+        finally:
+            third.close()
+        second.reload(wait_until="domcontentloaded")
+        second.locator(".nc-editor-header", has_text="2화").wait_for(timeout=30000)
+        shoot(second, "reused-page-editor-tab")
+    finally:
+        second.close()
+    # The first tab is still its own Quality screen, live: its metric picker answers.
+    assert page.locator(".nc-charts canvas").first.is_visible()
+    assert console.errors == []
