@@ -22,7 +22,7 @@ import panel as pn
 
 from novelcraft.dashboards.app import make_app, setup_extensions
 from novelcraft.dashboards.page_frame import PageFrame
-from novelcraft.dashboards.server import reuse_page_sessions
+from novelcraft.dashboards.page_reuse import reuse_page_sessions
 from novelcraft.jobs.owner import Owner
 from novelcraft.workspace import Workspace
 

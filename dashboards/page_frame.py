@@ -14,9 +14,21 @@ import html
 
 import panel as pn
 
+from novelcraft.dashboards.page_reuse import point_stylesheets_here
+
 HEADER_BACKGROUND = "#243b55"
 SIDEBAR_WIDTH = 260
 TITLE_STYLE = "color: white; font-size: 1.5rem; font-weight: 500; margin: 14px 0"
+
+
+class PageRoot(pn.Column):
+    """The page's one root. Once its models are in the session's document, the stylesheets
+    Panel left pointing at its CDN point at this server (see `page_reuse`)."""
+
+    def server_doc(self, doc=None, title=None, location=True):
+        doc = super().server_doc(doc, title, location)
+        point_stylesheets_here(doc)
+        return doc
 
 
 class PageFrame(pn.viewable.Viewer):
@@ -45,7 +57,7 @@ class PageFrame(pn.viewable.Viewer):
             margin=0,
             styles={"background": HEADER_BACKGROUND, "padding": "0 24px"},
         )
-        self._layout = pn.Column(
+        self._layout = PageRoot(
             header,
             pn.Row(self.sidebar, self.main, sizing_mode="stretch_width", margin=0),
             sizing_mode="stretch_width",

@@ -11,13 +11,13 @@ import logging
 import socket
 
 import panel as pn
-from panel.io.resources import LOCAL_DIST, use_cdn
 from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
 from novelcraft.auth import Users, cookie_secret
 from novelcraft.dashboards.app import make_app, setup_extensions
 from novelcraft.dashboards.login import HashedBasicAuthProvider
+from novelcraft.dashboards.page_reuse import reuse_page_sessions
 from novelcraft.errors import BadInput
 
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
@@ -68,35 +68,6 @@ def quiet_closed_sockets() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, _ClosedSocketFilter) for f in logger.filters):
             logger.addFilter(_ClosedSocketFilter())
-
-
-def reuse_page_sessions() -> None:
-    """Send a tab its page at once and build its session while the browser loads the scripts.
-
-    Every screen is the same page: one plain Panel page whose roots the session's document
-    fills over the websocket. So the page is rendered from the first session's (Panel's session
-    reuse; that session is kept for the life of the server) and, with 'warm', the tab's own
-    session is built as soon as its page is sent: the ~0.1-0.25 s a screen takes to build
-    overlaps the ~0.4 s the browser takes to run Bokeh's and Panel's scripts (issue 15). The
-    query string still reaches the tab's own session, which reads its screen from it."""
-    global _STYLESHEETS_LOCAL
-    pn.config.reuse_sessions = "warm"
-    if not _STYLESHEETS_LOCAL:
-        pn.state.on_session_created(_local_stylesheets)
-        _STYLESHEETS_LOCAL = True
-
-
-_STYLESHEETS_LOCAL = False
-
-
-def _local_stylesheets(_session_context) -> None:
-    """Panel points a document's stylesheets at this server once it renders the document's
-    own page; a session built for a reused page has none, and its widgets would ask the CDN
-    for their CSS (offline: not at all). The apps are served at the top level, so the path
-    is the one Panel gives a top-level page."""
-    doc = pn.state.curdoc
-    if doc is not None and not use_cdn():
-        doc.template_variables.setdefault("dist_url", LOCAL_DIST)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
