@@ -10,7 +10,12 @@ import pandas as pd
 import panel as pn
 import param
 
-from novelcraft.dashboards.quality_charts import LEGEND_HTML, metric_chart, season_boxes
+from novelcraft.dashboards.quality_charts import (
+    legend_html,
+    metric_chart,
+    season_boxes,
+    season_colours,
+)
 from novelcraft.dashboards.quality_data import (
     CHART_METRICS,
     baseline_rows,
@@ -96,7 +101,8 @@ class QualityScreen(pn.viewable.Viewer):
                 return pn.pane.Markdown("아직 측정된 회차가 없습니다.")
             # The first row comes with the page; the rest is built and sent once it is drawn.
             first, rest = metrics[:FIRST_ROW], metrics[FIRST_ROW:]
-            parts = [pn.pane.HTML(LEGEND_HTML), grid(first)]
+            legend = legend_html(season_colours(self.frame))
+            parts = [pn.pane.HTML(legend), grid(first)]
             if rest:
                 parts.append(pn.panel(lambda: grid(rest), defer_load=True))
             return pn.Column(*parts, sizing_mode="stretch_width")

@@ -11,6 +11,7 @@ renderers most of the browser's. `chart_marks` computes what a chart shows as pl
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,8 +27,6 @@ from bokeh.models import (
     GlyphRenderer,
     HoverTool,
     Label,
-    Legend,
-    LegendItem,
     Range1d,
     Scatter,
     Segment,
@@ -43,18 +42,40 @@ BAND_COLOUR = "#2ca02c"
 OUT_COLOUR = "#d62728"
 MAX_TICKS = 12
 CHART_HEIGHT = 240
-LEGEND_HTML = (
-    '<div class="nc-chart-legend" style="font-size:13px;color:#444">'
+LEGEND_MARKS = (
     '<span style="background:rgba(44,160,44,.18);padding:0 10px;margin-right:4px"></span>'
     "목표 범위 · "
     '<span style="border-top:2px dashed #555;display:inline-block;width:22px;'
     'vertical-align:middle;margin-right:4px"></span>사람 글 중앙값 · '
     '<span style="border-top:3px solid #333;display:inline-block;width:22px;'
     'vertical-align:middle;margin-right:4px"></span>시즌 중앙값 · '
-    '<span style="color:#d62728;font-weight:bold">✕</span> 목표 밖 · '
-    '<span style="border-left:1px dotted #777;margin:0 4px"></span>시즌 경계 · '
-    "점 색 = 시즌 · 점을 누르면 그 회차를 에디터에서 엽니다</div>"
+    '<span style="color:#d62728;font-weight:bold">⊗</span> 목표 밖 · '
+    '<span style="border-left:1px dotted #777;margin:0 4px"></span>시즌 경계'
 )
+
+
+def season_colours(frame: pd.DataFrame) -> dict[str, str]:
+    """Season -> its colour, in the order the seasons come: the same in every chart, so one
+    legend serves them all."""
+    if frame is None or frame.empty:
+        return {}
+    data = frame[["episode_number", "season"]].dropna().astype({"season": str})
+    return {
+        season: SEASON_COLOURS[i % len(SEASON_COLOURS)]
+        for i, (season, _first, _last) in enumerate(_seasons(data))
+    }
+
+
+def legend_html(colours: dict[str, str]) -> str:
+    """The legend above the charts: what each mark means and each season's colour."""
+    seasons = " ".join(
+        f'<span style="color:{colour}">●</span> {html.escape(season)}'
+        for season, colour in colours.items()
+    )
+    return (
+        '<div class="nc-chart-legend" style="font-size:13px;color:#444">'
+        f"{LEGEND_MARKS} · 시즌: {seasons} · 점을 누르면 그 회차를 에디터에서 엽니다</div>"
+    )
 
 
 def is_percent(metric: str, settings) -> bool:
@@ -128,7 +149,8 @@ def chart_marks(frame: pd.DataFrame, metric: str, settings) -> ChartMarks:
     baseline = baseline * scale if baseline is not None else None
     bottom, top = y_range(list(data["value"]), (low, high), baseline)
     seasons = _seasons(data) if len(data) else []
-    colours = {s: SEASON_COLOURS[i % len(SEASON_COLOURS)] for i, (s, _, _) in enumerate(seasons)}
+    every = season_colours(frame)
+    colours = {season: every[season] for season, _first, _last in seasons}
     data["colour"] = [colours[s] for s in data["season"]]
     band = None
     if low is not None or high is not None:
@@ -176,8 +198,45 @@ def _add(fig, name: str, frame: pd.DataFrame, glyph) -> GlyphRenderer:
     return renderer
 
 
+BOUNDARY_STYLE = ("#777", 1.0, "dotted", 1.0)  # colour, width, dash, alpha
+OUT_MARKER, OUT_SIZE, POINT_SIZE = "circle_x", 11, 7
+
+
+def season_lines(marks: ChartMarks) -> pd.DataFrame:
+    """The season boundaries (dotted, across the axis) and each season's median (a thick line
+    in its colour over its episodes), as the segments of one glyph."""
+    bottom, top = marks.y_range
+    colour, width, dash, alpha = BOUNDARY_STYLE
+    rows = [("boundary", x, bottom, x, top, colour, width, dash, alpha) for x in marks.boundaries]
+    rows += [
+        ("median", m.x0, m.median, m.x1, m.median, m.colour, 3.0, "solid", 0.8)
+        for m in marks.medians.itertuples()
+    ]
+    columns = ["kind", "x0", "y0", "x1", "y1", "colour", "width", "dash", "alpha"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def point_marks(marks: ChartMarks) -> pd.DataFrame:
+    """The points with how each is drawn: in its season's colour, and an out-of-band one
+    bigger, crossed and outlined in red."""
+    points = marks.points.copy()
+    outside = points["episode_number"].isin(set(marks.outside["episode_number"]))
+    points["outside"] = outside
+    points["marker"] = ["circle" if not out else OUT_MARKER for out in outside]
+    points["size"] = [POINT_SIZE if not out else OUT_SIZE for out in outside]
+    points["line"] = [
+        OUT_COLOUR if out else c for out, c in zip(outside, points["colour"], strict=True)
+    ]
+    return points
+
+
 def trend_figure(marks: ChartMarks, on_tap: Callable[[float], object] | None = None):
-    """One Bokeh figure for `marks`; `on_tap(x)` gets the episode axis value of a click."""
+    """One Bokeh figure for `marks`; `on_tap(x)` gets the episode axis value of a click.
+
+    Few models (issue 15): every model is built and checked by Bokeh on the server, sent and
+    drawn by the browser. The season lines share one glyph and the out-of-band points are
+    the points' own crossed marker; the season colours are in the page's legend, the same for
+    every chart (`legend_html`), not in a legend per chart."""
     label = CHART_METRICS[marks.metric][0]
     fig = figure(
         title=marks.title,
@@ -190,8 +249,9 @@ def trend_figure(marks: ChartMarks, on_tap: Callable[[float], object] | None = N
         toolbar_location=None,
         tools="",
     )
-    fig.xaxis.ticker = FixedTicker(ticks=marks.ticks)
-    fig.xgrid.ticker = FixedTicker(ticks=marks.ticks)
+    ticker = FixedTicker(ticks=marks.ticks)
+    fig.xaxis.ticker = ticker
+    fig.xgrid.ticker = ticker
     if marks.band is not None:
         fig.add_layout(
             BoxAnnotation(
@@ -204,23 +264,14 @@ def trend_figure(marks: ChartMarks, on_tap: Callable[[float], object] | None = N
                 name="band",
             )
         )
-    if marks.boundaries:  # every season boundary in one glyph
-        bottom, top = marks.y_range
-        edges = pd.DataFrame({"x": marks.boundaries, "bottom": bottom, "top": top})
+    lines = season_lines(marks)
+    if len(lines):
         _add(
             fig,
-            "boundaries",
-            edges,
-            Segment(x0="x", y0="bottom", x1="x", y1="top", line_color="#777", line_width=1,
-                    line_dash="dotted"),
-        )  # fmt: skip
-    if len(marks.medians):
-        _add(
-            fig,
-            "medians",
-            marks.medians,
-            Segment(x0="x0", y0="median", x1="x1", y1="median", line_color="colour",
-                    line_width=3, line_alpha=0.8),
+            "season-lines",
+            lines,
+            Segment(x0="x0", y0="y0", x1="x1", y1="y1", line_color="colour",
+                    line_width="width", line_dash="dash", line_alpha="alpha"),
         )  # fmt: skip
     if marks.baseline is not None:
         fig.add_layout(
@@ -248,30 +299,16 @@ def trend_figure(marks: ChartMarks, on_tap: Callable[[float], object] | None = N
     points = _add(
         fig,
         "points",
-        marks.points,
-        Scatter(x="episode_number", y="value", size=7, fill_color="colour", line_color="colour"),
-    )
+        point_marks(marks),
+        Scatter(x="episode_number", y="value", size="size", marker="marker",
+                fill_color="colour", line_color="line"),
+    )  # fmt: skip
     fig.add_tools(
         HoverTool(
             renderers=[points],
             tooltips=[("회차", "@episode_number"), (label, "@value{0,0.0}"), ("시즌", "@season")],
         )
     )
-    if marks.colours:
-        items = [
-            LegendItem(label=season, renderers=[points], index=int(rows[0]))
-            for season in marks.colours
-            for rows in [marks.points.index[marks.points["season"] == season]]
-        ]
-        fig.add_layout(Legend(items=items, name="seasons"), "right")
-    if len(marks.outside):
-        _add(
-            fig,
-            "outside",
-            marks.outside,
-            Scatter(x="episode_number", y="value", marker="x", size=12, line_width=2,
-                    line_color=OUT_COLOUR),
-        )  # fmt: skip
     if on_tap is not None:
         fig.on_event(Tap, lambda event: on_tap(event.x))
     return fig

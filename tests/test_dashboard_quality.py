@@ -10,11 +10,16 @@ import holoviews as hv
 import pandas as pd
 import pytest
 from bokeh.document import Document
-from bokeh.models import BoxAnnotation, Legend, Span
+from bokeh.models import BoxAnnotation, Span
 from dashboard_helpers import sample_state
 
 from novelcraft.dashboards.quality import QualityScreen
-from novelcraft.dashboards.quality_charts import metric_chart, season_boxes
+from novelcraft.dashboards.quality_charts import (
+    legend_html,
+    metric_chart,
+    season_boxes,
+    season_colours,
+)
 from novelcraft.dashboards.quality_data import CHART_METRICS, baseline_rows, season_of
 from novelcraft.metrics import load_baseline
 
@@ -103,22 +108,44 @@ def two_seasons() -> pd.DataFrame:
 def test_chart_marks_band_baseline_seasons_and_out_of_band_points(workspace):
     settings = workspace.settings
     chart = metric_chart(two_seasons(), "length", settings)
-    assert column(chart, "boundaries", "x") == [3.5]  # the season boundary
-    assert column(chart, "medians", "median") == [8200.0, 7900.0]  # per-season medians
-    crosses = drawn(chart, "outside")
-    assert crosses.glyph.marker == "x"
-    assert column(chart, "outside", "episode_number") == [3, 6]  # 9,900 and 6,500 are outside
+    kinds = column(chart, "season-lines", "kind")
+    x0 = column(chart, "season-lines", "x0")
+    assert [x for k, x in zip(kinds, x0, strict=True) if k == "boundary"] == [
+        3.5
+    ]  # the season boundary
+    medians = [
+        y for k, y in zip(kinds, column(chart, "season-lines", "y0"), strict=True) if k == "median"
+    ]
+    assert medians == [8200.0, 7900.0]  # per-season medians
+    outside = column(chart, "points", "outside")
+    numbers = column(chart, "points", "episode_number")
+    assert [n for n, out in zip(numbers, outside, strict=True) if out] == [3, 6]  # 9,900 and 6,500
+    markers = column(chart, "points", "marker")
+    assert markers[2] == "circle_x" and markers[0] == "circle"  # crossed, not just coloured
+    assert drawn(chart, "points").glyph.marker == "marker"  # the column, per point
     baseline = load_baseline().median["length"]
     assert drawn(chart, "baseline").location == baseline
     assert "사람 글" in drawn(chart, "baseline-label").text
     assert chart.y_range.start <= baseline <= chart.y_range.end  # the baseline is in view
     assert list(chart.xaxis[0].ticker.ticks) == [1, 2, 3, 4, 5, 6]  # integers only
-    legend = drawn(chart, "seasons")
-    assert isinstance(legend, Legend) and [i.label.value for i in legend.items] == [
-        "시즌 1",
-        "시즌 2",
-    ]
-    assert len(set(column(chart, "points", "colour"))) == 2  # points coloured by season
+    colours = column(chart, "points", "colour")
+    assert len(set(colours)) == 2  # points coloured by season
+    assert season_colours(two_seasons()) == {"시즌 1": colours[0], "시즌 2": colours[-1]}
+
+
+def test_one_legend_names_every_season_in_its_chart_colour(workspace):
+    """The season colours are the same in every chart (a season with no value for one metric
+    does not shift the others), and the legend above the charts shows them, escaped."""
+    frame = two_seasons()
+    frame.loc[frame["season"] == "시즌 1", "dialogue_ratio"] = None
+    frame["season"] = frame["season"].replace({"시즌 2": "<b>2부</b>"})
+    colours = season_colours(frame)
+    dialogue = metric_chart(frame, "dialogue_ratio", workspace.settings)
+    assert set(column(dialogue, "points", "colour")) == {colours["<b>2부</b>"]}
+    legend = legend_html(colours)
+    assert f'color:{colours["시즌 1"]}">●</span> 시즌 1' in legend
+    assert "&lt;b&gt;2부&lt;/b&gt;" in legend and "<b>2부" not in legend
+    assert "목표 범위" in legend and "목표 밖" in legend
 
 
 def test_ratio_charts_are_in_percent_like_the_tables(workspace):
