@@ -121,7 +121,7 @@ PAGES = {
     "bare": ("/bare", ".nc-bare"),
     "framed": ("/framed", ".nc-bare"),
     "episodes": ("/?screen=episodes&project={slug}", ".nc-episodes-table .nc-episode-row"),
-    "quality": ("/?screen=quality&project={slug}", ".nc-charts canvas"),
+    "quality": ("/?screen=quality&project={slug}", ".nc-charts .nc-point"),
 }
 
 

@@ -37,6 +37,7 @@ class QualityScreen(pn.viewable.Viewer):
     # the metric picker.
     metrics = param.ListSelector(default=list(DEFAULT_METRICS), objects=list(CHART_METRICS))
     frame = param.DataFrame(default=None)
+    colours = param.Dict(default={}, doc="Season -> its colour in every chart and the legend.")
     guard_rows = param.List(default=[])
 
     def __init__(self, **params):
@@ -47,22 +48,28 @@ class QualityScreen(pn.viewable.Viewer):
 
     def refresh(self) -> None:
         if not self.state.project:
-            self.param.update(frame=None, guard_rows=[])
+            self.param.update(frame=None, colours={}, guard_rows=[])
             return
         ws, slug = self.state.ws, self.state.project
         bible = ws.get_bible(slug)
+        frame = metric_frame(ws, slug, bible)
         self.param.update(
-            frame=metric_frame(ws, slug, bible), guard_rows=season_guard_rows(ws, slug, bible)
+            frame=frame,
+            colours=season_colours(frame),
+            guard_rows=season_guard_rows(ws, slug, bible),
         )
 
     def charts(self, metrics: list[str] | None = None) -> list | None:
-        """One Bokeh figure per metric (the chosen ones by default); a click opens the episode
+        """One chart per metric (the chosen ones by default); a click opens the episode
         nearest to it (the points sit on integers)."""
         if self.frame is None or self.frame.empty:
             return None
         settings = self.state.ws.settings
         chosen = self.metrics if metrics is None else metrics
-        return [metric_chart(self.frame, m, settings, on_tap=self.open_near) for m in chosen]
+        return [
+            metric_chart(self.frame, m, settings, on_tap=self.open_near, colours=self.colours)
+            for m in chosen
+        ]
 
     def season_comparison(self) -> hv.Layout | None:
         if self.frame is None or self.frame.empty:
@@ -90,7 +97,7 @@ class QualityScreen(pn.viewable.Viewer):
 
         def grid(metrics):
             return pn.GridBox(
-                *(pn.pane.Bokeh(f, sizing_mode="stretch_width") for f in self.charts(metrics)),
+                *self.charts(metrics),
                 ncols=2,
                 sizing_mode="stretch_width",
                 css_classes=["nc-charts"],
@@ -101,7 +108,7 @@ class QualityScreen(pn.viewable.Viewer):
                 return pn.pane.Markdown("아직 측정된 회차가 없습니다.")
             # The first row comes with the page; the rest is built and sent once it is drawn.
             first, rest = metrics[:FIRST_ROW], metrics[FIRST_ROW:]
-            legend = legend_html(season_colours(self.frame))
+            legend = legend_html(self.colours)
             parts = [pn.pane.HTML(legend), grid(first)]
             if rest:
                 parts.append(pn.panel(lambda: grid(rest), defer_load=True))

@@ -4,42 +4,27 @@ axis widens to hold it), season boundaries with each season's median, out-of-ban
 crossed, values in % where the tables use %, integer episode ticks; and a season comparison
 with one box per season.
 
-The trend charts are plain Bokeh figures (issue 15): through HoloViews every layer of every
-chart became its own plot object, which took most of the screen's server time, and its
-renderers most of the browser's. `chart_marks` computes what a chart shows as plain data and
-`trend_figure` draws it with one Bokeh model per kind of mark."""
+The trend charts are drawn by the browser as SVG (`trend_chart.TrendChart`, issue 15): as
+HoloViews plots every layer of every chart became its own plot object, and even as plain Bokeh
+figures each chart was ~40 models to build, send, lay out and paint. `chart_marks` computes
+what a chart shows as plain data and `trend_spec` hands it to the browser."""
 
 from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import holoviews as hv
 import holoviews.plotting.bokeh
 import pandas as pd
-from bokeh.events import Tap
-from bokeh.models import (
-    BoxAnnotation,
-    ColumnDataSource,
-    FixedTicker,
-    GlyphRenderer,
-    HoverTool,
-    Label,
-    Range1d,
-    Scatter,
-    Segment,
-    Span,
-)
-from bokeh.plotting import figure
 
 from novelcraft.dashboards.quality_data import CHART_METRICS, human_median, target_band
+from novelcraft.dashboards.trend_chart import TrendChart
 from novelcraft.metrics.thresholds import metric_ranges
 
 SEASON_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 BAND_COLOUR = "#2ca02c"
-OUT_COLOUR = "#d62728"
 MAX_TICKS = 12
 CHART_HEIGHT = 240
 LEGEND_MARKS = (
@@ -132,7 +117,11 @@ class ChartMarks:
     colours: dict[str, str] = field(default_factory=dict)
 
 
-def chart_marks(frame: pd.DataFrame, metric: str, settings) -> ChartMarks:
+def chart_marks(
+    frame: pd.DataFrame, metric: str, settings, colours: dict[str, str] | None = None
+) -> ChartMarks:
+    """What the chart of `metric` shows; `colours` is `season_colours(frame)` when the caller
+    has it already (one per screen, not one per chart)."""
     label = CHART_METRICS[metric][0]
     scale = scaled(metric, settings)
     unit = "%" if scale == 100 else ""
@@ -149,7 +138,7 @@ def chart_marks(frame: pd.DataFrame, metric: str, settings) -> ChartMarks:
     baseline = baseline * scale if baseline is not None else None
     bottom, top = y_range(list(data["value"]), (low, high), baseline)
     seasons = _seasons(data) if len(data) else []
-    every = season_colours(frame)
+    every = season_colours(frame) if colours is None else colours
     colours = {season: every[season] for season, _first, _last in seasons}
     data["colour"] = [colours[s] for s in data["season"]]
     band = None
@@ -188,135 +177,84 @@ def chart_marks(frame: pd.DataFrame, metric: str, settings) -> ChartMarks:
     )
 
 
-def _add(fig, name: str, frame: pd.DataFrame, glyph) -> GlyphRenderer:
-    """One renderer of `glyph` over the columns of `frame` (not its index). Built by hand:
-    `figure.scatter` and friends add three more glyph models per renderer (selected,
-    unselected, muted) that the browser derives by itself when they are left out."""
-    source = ColumnDataSource({column: frame[column].to_numpy() for column in frame.columns})
-    renderer = GlyphRenderer(data_source=source, glyph=glyph, name=name)
-    fig.renderers.append(renderer)
-    return renderer
-
-
 BOUNDARY_STYLE = ("#777", 1.0, "dotted", 1.0)  # colour, width, dash, alpha
-OUT_MARKER, OUT_SIZE, POINT_SIZE = "circle_x", 11, 7
 
 
-def season_lines(marks: ChartMarks) -> pd.DataFrame:
+def season_lines(marks: ChartMarks) -> list[dict]:
     """The season boundaries (dotted, across the axis) and each season's median (a thick line
-    in its colour over its episodes), as the segments of one glyph."""
+    in its colour over its episodes)."""
     bottom, top = marks.y_range
     colour, width, dash, alpha = BOUNDARY_STYLE
-    rows = [("boundary", x, bottom, x, top, colour, width, dash, alpha) for x in marks.boundaries]
-    rows += [
-        ("median", m.x0, m.median, m.x1, m.median, m.colour, 3.0, "solid", 0.8)
+    lines = [
+        {"kind": "boundary", "x0": x, "y0": bottom, "x1": x, "y1": top, "colour": colour,
+         "width": width, "dash": dash, "alpha": alpha}
+        for x in marks.boundaries
+    ]  # fmt: skip
+    lines += [
+        {"kind": "median", "x0": float(m.x0), "y0": float(m.median), "x1": float(m.x1),
+         "y1": float(m.median), "colour": m.colour, "width": 3.0, "dash": "solid", "alpha": 0.8}
         for m in marks.medians.itertuples()
-    ]
-    columns = ["kind", "x0", "y0", "x1", "y1", "colour", "width", "dash", "alpha"]
-    return pd.DataFrame(rows, columns=columns)
+    ]  # fmt: skip
+    return lines
 
 
-def point_marks(marks: ChartMarks) -> pd.DataFrame:
-    """The points with how each is drawn: in its season's colour, and an out-of-band one
-    bigger, crossed and outlined in red."""
-    points = marks.points.copy()
-    outside = points["episode_number"].isin(set(marks.outside["episode_number"]))
-    points["outside"] = outside
-    points["marker"] = ["circle" if not out else OUT_MARKER for out in outside]
-    points["size"] = [POINT_SIZE if not out else OUT_SIZE for out in outside]
-    points["line"] = [
-        OUT_COLOUR if out else c for out, c in zip(outside, points["colour"], strict=True)
-    ]
-    return points
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """About `count` round values (1, 2 or 5 times a power of ten apart) inside [low, high]."""
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return [low] if math.isfinite(low) else []
+    raw = (high - low) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.ceil(low / step) * step
+    ticks, value = [], first
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
 
 
-def trend_figure(marks: ChartMarks, on_tap: Callable[[float], object] | None = None):
-    """One Bokeh figure for `marks`; `on_tap(x)` gets the episode axis value of a click.
+def trend_spec(marks: ChartMarks) -> dict:
+    """What the browser draws for `marks` (`dashboards/trend_chart.js`), as plain values."""
+    points = marks.points
+    outside = set(int(n) for n in marks.outside["episode_number"])
+    numbers = [int(n) for n in points["episode_number"]]
+    baseline = marks.baseline
+    return {
+        "metric": marks.metric,
+        "title": marks.title,
+        "label": CHART_METRICS[marks.metric][0],
+        "unit": marks.unit,
+        "height": CHART_HEIGHT,
+        "x_label": "회차",
+        "x_range": list(marks.x_range),
+        "y_range": list(marks.y_range),
+        "x_ticks": list(marks.ticks),
+        "y_ticks": nice_ticks(*marks.y_range),
+        "band": list(marks.band) if marks.band is not None else None,
+        "baseline": baseline,
+        "baseline_text": f"사람 글 {baseline:,.1f}{marks.unit}" if baseline is not None else "",
+        "season_lines": season_lines(marks),
+        "points": {
+            "episode_number": numbers,
+            "value": [float(v) for v in points["value"]],
+            "season": [str(s) for s in points["season"]],
+            "colour": [str(c) for c in points["colour"]],
+            "outside": [n in outside for n in numbers],
+        },
+    }
 
-    Few models (issue 15): every model is built and checked by Bokeh on the server, sent and
-    drawn by the browser. The season lines share one glyph and the out-of-band points are
-    the points' own crossed marker; the season colours are in the page's legend, the same for
-    every chart (`legend_html`), not in a legend per chart."""
-    label = CHART_METRICS[marks.metric][0]
-    fig = figure(
-        title=marks.title,
+
+def metric_chart(frame: pd.DataFrame, metric: str, settings, on_tap=None, colours=None):
+    """The trend chart of `metric` with every mark of `chart_marks`; `on_tap(x)` gets the
+    episode-axis value of a click on it."""
+    spec = trend_spec(chart_marks(frame, metric, settings, colours))
+    return TrendChart(
+        spec=spec,
+        on_tap=on_tap,
         height=CHART_HEIGHT,
         sizing_mode="stretch_width",
-        x_range=Range1d(*marks.x_range),
-        y_range=Range1d(*marks.y_range),
-        x_axis_label="회차",
-        y_axis_label=marks.unit,
-        toolbar_location=None,
-        tools="",
+        css_classes=["nc-trend-chart"],
     )
-    ticker = FixedTicker(ticks=marks.ticks)
-    fig.xaxis.ticker = ticker
-    fig.xgrid.ticker = ticker
-    if marks.band is not None:
-        fig.add_layout(
-            BoxAnnotation(
-                bottom=marks.band[0],
-                top=marks.band[1],
-                fill_color=BAND_COLOUR,
-                fill_alpha=0.15,
-                line_alpha=0,
-                level="underlay",
-                name="band",
-            )
-        )
-    lines = season_lines(marks)
-    if len(lines):
-        _add(
-            fig,
-            "season-lines",
-            lines,
-            Segment(x0="x0", y0="y0", x1="x1", y1="y1", line_color="colour",
-                    line_width="width", line_dash="dash", line_alpha="alpha"),
-        )  # fmt: skip
-    if marks.baseline is not None:
-        fig.add_layout(
-            Span(
-                location=marks.baseline,
-                dimension="width",
-                line_color="#555",
-                line_dash="dashed",
-                line_width=1.5,
-                name="baseline",
-            )
-        )
-        first = int(marks.points["episode_number"].min()) if len(marks.points) else 1
-        fig.add_layout(
-            Label(
-                x=first,
-                y=marks.baseline,
-                text=f" 사람 글 {marks.baseline:,.1f}{marks.unit}",
-                text_font_size="8pt",
-                text_color="#555",
-                text_baseline="bottom",
-                name="baseline-label",
-            )
-        )
-    points = _add(
-        fig,
-        "points",
-        point_marks(marks),
-        Scatter(x="episode_number", y="value", size="size", marker="marker",
-                fill_color="colour", line_color="line"),
-    )  # fmt: skip
-    fig.add_tools(
-        HoverTool(
-            renderers=[points],
-            tooltips=[("회차", "@episode_number"), (label, "@value{0,0.0}"), ("시즌", "@season")],
-        )
-    )
-    if on_tap is not None:
-        fig.on_event(Tap, lambda event: on_tap(event.x))
-    return fig
-
-
-def metric_chart(frame: pd.DataFrame, metric: str, settings, on_tap=None):
-    """The trend chart of `metric`: a Bokeh figure with every mark of `chart_marks`."""
-    return trend_figure(chart_marks(frame, metric, settings), on_tap)
 
 
 def season_boxes(frame: pd.DataFrame, metric: str, settings) -> hv.Overlay:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import holoviews as hv
 import pandas as pd
 import pytest
 from bokeh.document import Document
-from bokeh.models import BoxAnnotation, Span
 from dashboard_helpers import sample_state
 
 from novelcraft.dashboards.quality import QualityScreen
@@ -21,19 +21,18 @@ from novelcraft.dashboards.quality_charts import (
     season_colours,
 )
 from novelcraft.dashboards.quality_data import CHART_METRICS, baseline_rows, season_of
+from novelcraft.dashboards.trend_chart import TrendChart
 from novelcraft.metrics import load_baseline
 
 
-def drawn(figure, name: str):
-    """The model of one kind of mark on a trend chart (band, baseline, points, ...)."""
-    found = figure.select(name=name)
-    return found[0] if found else None
+def points(chart, key: str) -> list:
+    """One column of the points a trend chart draws (episode_number, value, colour, ...)."""
+    return chart.spec["points"][key]
 
 
-def column(figure, name: str, key: str) -> list:
-    return [
-        v.item() if hasattr(v, "item") else v for v in drawn(figure, name).data_source.data[key]
-    ]
+def lines(chart, kind: str) -> list[dict]:
+    """The season lines of one kind: 'boundary' or 'median'."""
+    return [line for line in chart.spec["season_lines"] if line["kind"] == kind]
 
 
 @pytest.fixture
@@ -55,14 +54,15 @@ def test_charts_draw_each_metric_with_band_and_baseline(screen):
     layout = screen.charts()
     assert len(layout) == len(CHART_METRICS)
     chart = metric_chart(screen.frame, "length", screen.state.ws.settings)
-    band = drawn(chart, "band")
-    assert isinstance(band, BoxAnnotation) and (band.bottom, band.top) == (7000, 9000)
-    assert isinstance(drawn(chart, "baseline"), Span)
-    assert column(chart, "points", "episode_number") == [1, 2, 3]
+    assert isinstance(chart, TrendChart)
+    assert chart.spec["band"] == [7000, 9000]
+    assert chart.spec["baseline"] == load_baseline().median["length"]
+    assert points(chart, "episode_number") == [1, 2, 3]
     screen.metrics = ["dialogue_ratio"]
     assert len(screen.charts()) == 1
-    document = Document()  # every model of the chart serializes for the browser
-    document.add_root(screen.charts()[0])
+    json.dumps(screen.charts()[0].spec)  # plain values the browser takes as they are
+    document = Document()  # the chart's model serializes for the browser
+    document.add_root(screen.charts()[0].get_root(document))
     assert document.to_json().content["roots"]
 
 
@@ -108,29 +108,34 @@ def two_seasons() -> pd.DataFrame:
 def test_chart_marks_band_baseline_seasons_and_out_of_band_points(workspace):
     settings = workspace.settings
     chart = metric_chart(two_seasons(), "length", settings)
-    kinds = column(chart, "season-lines", "kind")
-    x0 = column(chart, "season-lines", "x0")
-    assert [x for k, x in zip(kinds, x0, strict=True) if k == "boundary"] == [
-        3.5
-    ]  # the season boundary
-    medians = [
-        y for k, y in zip(kinds, column(chart, "season-lines", "y0"), strict=True) if k == "median"
-    ]
-    assert medians == [8200.0, 7900.0]  # per-season medians
-    outside = column(chart, "points", "outside")
-    numbers = column(chart, "points", "episode_number")
-    assert [n for n, out in zip(numbers, outside, strict=True) if out] == [3, 6]  # 9,900 and 6,500
-    markers = column(chart, "points", "marker")
-    assert markers[2] == "circle_x" and markers[0] == "circle"  # crossed, not just coloured
-    assert drawn(chart, "points").glyph.marker == "marker"  # the column, per point
+    assert [line["x0"] for line in lines(chart, "boundary")] == [3.5]  # the season boundary
+    assert [line["y0"] for line in lines(chart, "median")] == [8200.0, 7900.0]  # medians
+    outside = points(chart, "outside")
+    numbers = points(chart, "episode_number")
+    assert [n for n, out in zip(numbers, outside, strict=True) if out] == [3, 6]  # 9,900, 6,500
     baseline = load_baseline().median["length"]
-    assert drawn(chart, "baseline").location == baseline
-    assert "사람 글" in drawn(chart, "baseline-label").text
-    assert chart.y_range.start <= baseline <= chart.y_range.end  # the baseline is in view
-    assert list(chart.xaxis[0].ticker.ticks) == [1, 2, 3, 4, 5, 6]  # integers only
-    colours = column(chart, "points", "colour")
+    assert chart.spec["baseline"] == baseline and "사람 글" in chart.spec["baseline_text"]
+    low, high = chart.spec["y_range"]
+    assert low <= baseline <= high  # the baseline is in view
+    assert chart.spec["x_ticks"] == [1, 2, 3, 4, 5, 6]  # integers only
+    y_ticks = chart.spec["y_ticks"]
+    assert len(y_ticks) >= 3 and all(low <= t <= high for t in y_ticks)
+    assert all(t % 500 == 0 for t in y_ticks)  # round values
+    colours = points(chart, "colour")
     assert len(set(colours)) == 2  # points coloured by season
     assert season_colours(two_seasons()) == {"시즌 1": colours[0], "시즌 2": colours[-1]}
+
+
+def test_a_click_on_a_chart_opens_the_nearest_episode(screen):
+    """The browser sends where on the episode axis a click was; the nearest measured episode
+    within half an episode opens in the editor, anything else is ignored."""
+    chart = screen.charts()[0]
+    chart._handle_msg({"x": 2.3})
+    assert (screen.state.screen, screen.state.episode) == ("editor", 2)
+    screen.state.screen = "quality"
+    for bad in ({"x": 7.5}, {"x": "2"}, {"x": True}, {"x": float("nan")}, {}, "2", None):
+        chart._handle_msg(bad)
+    assert screen.state.screen == "quality"
 
 
 def test_one_legend_names_every_season_in_its_chart_colour(workspace):
@@ -141,7 +146,7 @@ def test_one_legend_names_every_season_in_its_chart_colour(workspace):
     frame["season"] = frame["season"].replace({"시즌 2": "<b>2부</b>"})
     colours = season_colours(frame)
     dialogue = metric_chart(frame, "dialogue_ratio", workspace.settings)
-    assert set(column(dialogue, "points", "colour")) == {colours["<b>2부</b>"]}
+    assert set(points(dialogue, "colour")) == {colours["<b>2부</b>"]}
     legend = legend_html(colours)
     assert f'color:{colours["시즌 1"]}">●</span> 시즌 1' in legend
     assert "&lt;b&gt;2부&lt;/b&gt;" in legend and "<b>2부" not in legend
@@ -150,11 +155,10 @@ def test_one_legend_names_every_season_in_its_chart_colour(workspace):
 
 def test_ratio_charts_are_in_percent_like_the_tables(workspace):
     chart = metric_chart(two_seasons(), "dialogue_ratio", workspace.settings)
-    assert column(chart, "points", "value")[:2] == [45.0, 50.0]
-    band = drawn(chart, "band")
-    assert (band.bottom, band.top) == pytest.approx((40.0, 60.0))
-    assert "(%)" in chart.title.text
-    assert drawn(chart, "baseline-label").text.endswith("%")
+    assert points(chart, "value")[:2] == [45.0, 50.0]
+    assert chart.spec["band"] == pytest.approx([40.0, 60.0])
+    assert "(%)" in chart.spec["title"] and chart.spec["unit"] == "%"
+    assert chart.spec["baseline_text"].endswith("%")
 
 
 def test_season_comparison_has_one_box_per_season(workspace):
@@ -162,19 +166,6 @@ def test_season_comparison_has_one_box_per_season(workspace):
     box = next(el for el in boxes if isinstance(el, hv.BoxWhisker))
     assert sorted(box.data["season"].unique()) == ["시즌 1", "시즌 2"]
     hv.render(boxes)
-
-
-def test_clicking_near_a_point_opens_that_episode(screen):
-    opened = []
-    chart = metric_chart(screen.frame, "length", screen.state.ws.settings, on_tap=opened.append)
-    assert chart.subscribed_events == {"tap"}  # the browser sends clicks on the chart
-    from bokeh.events import Tap
-
-    chart._trigger_event(Tap(chart, x=2.2, y=0.0))
-    assert opened == [2.2]
-    assert screen.open_near(2.2) is True
-    assert screen.state.screen == "editor" and screen.state.episode == 2
-    assert screen.open_near(7.5) is False
 
 
 def test_csv_has_project_and_season_columns(screen):

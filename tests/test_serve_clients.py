@@ -102,7 +102,12 @@ def test_every_cli_command_works_while_serve_owns_the_workspace(project_ws, tmp_
         jobs = json.loads(_ok(cli("jobs", "--json")))
         assert {j["job_type"] for j in jobs} >= {"batch", "outline", "revise"}
         batch = next(j for j in jobs if j["job_type"] == "batch")
-        one = json.loads(_ok(cli("job", batch["id"][:8], "--json")))
+        # A job named by a prefix, as git names commits: the shortest one no other job shares
+        # (ids start with their creation time, so jobs made together share a long prefix).
+        others = [j["id"] for j in jobs if j["id"] != batch["id"]]
+        size = next(n for n in range(4, len(batch["id"]) + 1)
+                    if not any(o.startswith(batch["id"][:n]) for o in others))  # fmt: skip
+        one = json.loads(_ok(cli("job", batch["id"][:size], "--json")))
         assert one["status"] == "completed" and len(one["children"]) == 2
         done = cli("cancel", batch["id"])
         assert done.returncode == 2 and "이미 끝난 작업입니다 (완료)" in done.stderr

@@ -12,7 +12,7 @@ READY = {
     "episodes": ".nc-episodes-table",
     "editor": ".nc-editor-header",
     "batch": ".nc-estimate",
-    "quality": ".nc-charts canvas",
+    "quality": ".nc-charts .nc-point",
     "jobs": ".nc-jobs-table",
     "canon": ".nc-canon-seasons",
     "settings": ".nc-settings-save",
@@ -139,7 +139,7 @@ def test_each_tab_gets_its_own_screen_from_the_reused_page(page, console, served
     """The page is rendered from the first session's (`reuse_page_sessions`) and each tab's
     own session is built from its own address: two tabs asking for different screens and
     episodes each show theirs, and a reload keeps showing the same one."""
-    open_screen(page, served, "quality", ready=".nc-charts canvas")
+    open_screen(page, served, "quality", ready=".nc-charts .nc-point")
     second = page.context.new_page()
     try:
         open_screen(second, served, "editor", episode=2, ready=".nc-editor-header")
@@ -157,5 +157,5 @@ def test_each_tab_gets_its_own_screen_from_the_reused_page(page, console, served
     finally:
         second.close()
     # The first tab is still its own Quality screen, live: its metric picker answers.
-    assert page.locator(".nc-charts canvas").first.is_visible()
+    assert page.locator(".nc-charts .nc-point").first.is_visible()
     assert console.errors == []
