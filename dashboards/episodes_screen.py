@@ -61,19 +61,45 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
     def __init__(self, **params):
         super().__init__(**params)
         self.episode_list = EpisodeList(
-            on_open=lambda n: self.open_number(n),
+            on_message=self.handle,
             columns=[[name, WIDTHS[name]] for name in COLUMNS],
             html_columns=[COLUMNS.index("검증")],
+            page_sizes=list(self.param.page_size.objects),
             css_classes=["nc-episodes-table"],
             sizing_mode="stretch_width",
         )
         shown = self.episode_list
         self.param.watch(lambda e: setattr(shown, "rows", list_rows(e.new)), "rows")
-        self.param.watch(lambda e: setattr(shown, "selected", e.new), "selected")
+        self.param.watch(self._show, ["selected", "page", "page_size", "total", "new_number",
+                                      "confirm_delete"])  # fmt: skip
         shown.param.watch(self._picked, "selected")
         self.state.param.watch(lambda _e: self.refresh(reset=True), "project")
         self.state.param.watch(lambda _e: self.refresh(), "episodes_changed")
         self.refresh()
+        self._show()
+
+    def _show(self, *_events) -> None:
+        """What the list shows beside its rows follows the screen."""
+        self.episode_list.param.update(
+            selected=self.selected, page=self.page, pages=self.pages, total=self.total,
+            page_size=self.page_size, new_number=self.new_number,
+            confirm_delete=self.confirm_delete,
+        )  # fmt: skip
+
+    def handle(self, kind: str, number: int) -> None:
+        """A request from the list in the browser (`EpisodeList._handle_msg` checked its shape)."""
+        if kind == "open":
+            self.open_number(number)
+        elif kind == "page":
+            self.page = min(max(number, 1), self.pages)
+        elif kind == "page_size" and number in self.param.page_size.objects:
+            self.page_size = number
+        elif kind == "open_selected":
+            self.open_selected()
+        elif kind == "create":
+            self.create(number)
+        elif kind == "delete":
+            self.delete_selected()
 
     def _picked(self, event) -> None:
         """A row clicked (or moved to with the arrow keys) in the browser."""
@@ -138,8 +164,12 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
         self.state.open_episode(number)
 
     @user_action
-    def create(self) -> None:
-        number = self.new_number
+    def create(self, number: int | None = None) -> None:
+        """Create episode `number` (the number typed beside 새 회차, else the next one)."""
+        if number is not None and number < 1:
+            self.say("새 회차 번호는 1 이상의 정수여야 합니다", "warning")
+            return
+        number = self.new_number if number is None else number
         self.state.ws.create_episode(self.state.project, number)
         self.state.param.trigger("episodes_changed")
         self.state.open_episode(number)
@@ -160,29 +190,7 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
         self.say(f"{number}화를 삭제했습니다")
 
     def __panel__(self):
-        w = pn.widgets
-
-        prev_btn = w.Button(label="◀ 이전", width=80)
-        prev_btn.on_click(lambda _e: setattr(self, "page", max(1, self.page - 1)))
-        next_btn = w.Button(label="다음 ▶", width=80)
-        next_btn.on_click(lambda _e: setattr(self, "page", min(self.pages, self.page + 1)))
-        pager = pn.pane.Markdown(
-            pn.bind(
-                lambda p, t, _s: f"{p} / {self.pages} 쪽 · 전체 {t}화",
-                self.param.page,
-                self.param.total,
-                self.param.page_size,
-            )
-        )
-        open_btn = w.Button(label="열기", color="primary")
-        open_btn.on_click(lambda _e: self.open_selected())
-        new_btn = w.Button(label="새 회차", color="success")
-        new_btn.on_click(lambda _e: self.create())
-        delete_btn = w.Button(
-            label=pn.bind(lambda c: "삭제 확인" if c else "삭제", self.param.confirm_delete),
-            color="danger",
-        )
-        delete_btn.on_click(lambda _e: self.delete_selected())
+        # The pager and the actions are drawn by the list itself (one view, not ten).
         return pn.Column(
             pn.pane.Markdown(
                 pn.bind(
@@ -191,23 +199,6 @@ class EpisodesScreen(pn.viewable.Viewer, Feedback):
                 )
             ),
             self.message_pane(),
-            pn.Row(
-                prev_btn,
-                pager,
-                next_btn,
-                w.Select.from_param(
-                    self.param.page_size, label="", width=80, css_classes=["nc-episodes-page-size"]
-                ),
-            ),
             self.episode_list,
-            pn.Row(
-                open_btn,
-                w.IntInput.from_param(self.param.new_number, label="", width=90),
-                new_btn,
-                delete_btn,
-                pn.pane.Markdown(
-                    pn.bind(lambda n: f"선택: {n}화" if n else "", self.param.selected)
-                ),
-            ),
             sizing_mode="stretch_width",
         )

@@ -93,10 +93,53 @@ def test_a_double_click_in_the_list_opens_that_episode(screen):
     assert screen.state.screen == "editor" and screen.state.episode == 7 and screen.selected == 7
 
 
-@pytest.mark.parametrize("message", [{"open": 99}, {"open": "7"}, {"open": True}, [7], None])
-def test_an_open_message_for_no_row_of_the_page_does_nothing(screen, message):
+@pytest.mark.parametrize(
+    "message",
+    [{"open": 99}, {"open": "7"}, {"open": True}, [7], None, {"open": 7, "page": 2},
+     {"close": 1}, {"page": 2.5}, {"create": None}],
+)  # fmt: skip
+def test_a_message_the_list_should_not_send_does_nothing(screen, message):
+    before = screen.state.ws.count_episodes(screen.state.project)
     screen.episode_list._handle_msg(message)
-    assert screen.state.screen != "editor"
+    assert screen.state.screen != "editor" and screen.page == 1
+    assert screen.state.ws.count_episodes(screen.state.project) == before
+
+
+def test_the_pager_in_the_list_pages_and_shows_where_it_is(screen):
+    shown = screen.episode_list
+    assert (shown.page, shown.pages, shown.total, shown.page_size) == (1, 3, 30, 10)
+    assert shown.page_sizes == [10, 25, 50, 100]
+    shown._handle_msg({"page": 2})
+    assert screen.page == 2 and [row[0] for row in shown.rows] == list(range(11, 21))
+    shown._handle_msg({"page": 0})  # 이전 on the first page, sent anyway
+    assert screen.page == 1 and shown.page == 1
+    shown._handle_msg({"page": 9})
+    assert screen.page == 3 and shown.page == 3
+    shown._handle_msg({"page_size": 7})  # not one of the sizes offered
+    assert screen.page_size == 10
+    shown._handle_msg({"page_size": 25})
+    assert (shown.page_size, shown.pages, shown.page) == (25, 2, 2)
+
+
+def test_the_actions_in_the_list_open_create_and_delete(screen):
+    shown = screen.episode_list
+    assert shown.new_number == 31 and shown.selected == 1
+    shown.selected = 3  # a click on a row
+    shown._handle_msg({"delete": 0})
+    assert shown.confirm_delete  # the button now reads 삭제 확인
+    shown._handle_msg({"delete": 0})
+    ws, slug = screen.state.ws, screen.state.project
+    assert 3 not in [row[0] for row in shown.rows] and not shown.confirm_delete
+    shown._handle_msg({"create": 0})  # an empty or broken number box
+    assert screen.message_kind == "warning" and "1 이상" in screen.message
+    assert ws.count_episodes(slug) == 29
+    shown._handle_msg({"create": 3})  # the number the author typed
+    assert ws.get_episode(slug, 3).episode_number == 3
+    assert (screen.state.screen, screen.state.episode) == ("editor", 3)
+    screen.state.screen = "episodes"
+    shown.selected = 5
+    shown._handle_msg({"open_selected": 0})
+    assert (screen.state.screen, screen.state.episode) == ("editor", 5)
 
 
 def test_badge_titles_are_escaped():

@@ -81,3 +81,31 @@ def test_the_pager_shows_the_next_page_of_rows(page, listed):
     page.locator("text=선택: 11화").wait_for()
     page.get_by_role("button", name="열기").click()
     page.locator(".nc-editor-header", has_text="11화").wait_for()
+
+
+def test_a_new_episode_by_its_typed_number_and_a_delete_that_asks_once_more(page, console, listed):
+    """새 회차 makes the episode whose number the author typed and opens it; 삭제 asks again
+    (the button reads 삭제 확인) before the row goes. The number box keeps what is typed."""
+    page.set_default_timeout(60000)
+    open_screen(page, listed, "episodes", ready=".nc-episodes-table .nc-episode-row")
+    number = page.get_by_label("새 회차 번호")
+    assert number.input_value() == "13"  # the next number after the last episode
+    number.fill("")
+    number.press_sequentially("20", delay=80)
+    page.wait_for_timeout(2500)  # a poll of the server passes while the number is typed
+    assert number.input_value() == "20"
+    page.get_by_role("button", name="새 회차").click()
+    page.locator(".nc-editor-header", has_text="20화").wait_for()
+    open_screen(page, listed, "episodes", ready=".nc-episodes-table .nc-episode-row")
+    new_row = page.locator(".nc-episodes-table .nc-episode-row[data-number='20']")
+    new_row.click()
+    page.locator("text=선택: 20화").wait_for()
+    page.get_by_role("button", name="삭제").click()
+    page.get_by_role("button", name="삭제 확인").wait_for()
+    assert new_row.count() == 1  # nothing is deleted on the first click
+    shoot(page, "episodes-delete-asks-again")
+    page.get_by_role("button", name="삭제 확인").click()
+    new_row.wait_for(state="detached")
+    page.locator("text=20화를 삭제했습니다").wait_for()
+    assert number.input_value() == "13"
+    assert console.errors == []
