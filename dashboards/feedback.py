@@ -39,8 +39,8 @@ class Feedback(param.Parameterized):
     message_kind = param.Selector(default="info", objects=KINDS)
 
     def say(self, text: str, kind: str = "success") -> None:
-        self.message_kind = kind
-        self.message = text
+        # One update: the pane sees the text and its colour together, never a mix of the two.
+        self.param.update(message_kind=kind, message=text)
 
     def fail(self, exc: BaseException) -> None:
         if not isinstance(exc, NovelcraftError):
@@ -48,12 +48,23 @@ class Feedback(param.Parameterized):
         self.say(describe_error(exc), "danger")
 
     def message_pane(self) -> pn.viewable.Viewable:
-        def render(message: str, kind: str):
-            return pn.pane.Alert(
-                message, alert_type=kind, visible=bool(message), css_classes=["nc-message"]
+        # One Alert per drawing of the screen, its text, colour and visibility set in one step
+        # (a pane rebuilt per change was updated in place a parameter at a time, and a CI run
+        # once left the saved message on the page but hidden).
+        alert = pn.pane.Alert(
+            self.message,
+            alert_type=self.message_kind,
+            visible=bool(self.message),
+            css_classes=["nc-message"],
+        )
+
+        def show(*_events) -> None:
+            alert.param.update(
+                object=self.message, alert_type=self.message_kind, visible=bool(self.message)
             )
 
-        return pn.bind(render, self.param.message, self.param.message_kind)
+        self.param.watch(show, ["message", "message_kind"])
+        return alert
 
 
 def user_action(method):

@@ -41,8 +41,11 @@ def test_second_tab_saving_the_same_episode_is_refused(page, served):
         tab.locator(".bk-Checkbox", has_text="자동 저장").locator("input").uncheck()
         box = tab.locator(".nc-manuscript textarea")
         box.fill(box.input_value() + f"\n\n{words}에서 고친 문장!")
+    # The author goes back to the first tab to save there, then to the second.
+    page.bring_to_front()
     page.locator(".nc-save button").click()
-    page.get_by_text("저장했습니다 (수정 번호").wait_for(timeout=60000)
+    page.locator(".nc-message", has_text="저장했습니다 (수정 번호").wait_for(timeout=60000)
+    other.bring_to_front()
     other.locator(".nc-save button").click()
     other.get_by_text("저장 거부").first.wait_for(timeout=60000)
     shoot(other, "safety-second-tab-refused")
