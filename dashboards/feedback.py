@@ -49,8 +49,8 @@ class Feedback(param.Parameterized):
 
     def message_pane(self) -> pn.viewable.Viewable:
         # One Alert per drawing of the screen, its text, colour and visibility set in one step
-        # (a pane rebuilt per change was patched in place in steps, where Panel holds back the
-        # other parameters while the text re-renders; a CI run once left a message hidden).
+        # (a CI run once left a message on the page hidden, likely because the pane, rebuilt per
+        # change, was patched in place in steps; it did not recur, so the cause is not proven).
         alert = pn.pane.Alert(
             self.message,
             alert_type=self.message_kind,

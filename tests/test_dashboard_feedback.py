@@ -24,8 +24,7 @@ def _drawn(pane: pn.viewable.Viewable):
 
 def test_the_message_is_shown_with_its_colour_and_hidden_when_empty():
     screen = Screen()
-    pane = screen.message_pane()
-    model = _drawn(pane)
+    model = _drawn(screen.message_pane())
     assert model.visible is False
 
     screen.act(False)
